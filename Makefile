@@ -1,0 +1,95 @@
+# hv — one non-recursive GNU Makefile. Each directory adds to the lists
+# below from its own module.mk. Objects live under $(BUILD); guest images
+# (which do not depend on SANITIZE) live under $(GUESTDIR).
+#
+#   make            build everything        make V=1      show commands
+#   make check      run every test          make SANITIZE=1 check  ASan+UBSan
+#   make demo       boot Debian on hv       make install PREFIX=/usr DESTDIR=…
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+else
+BUILD := build/rel
+SANFLAGS :=
+endif
+GUESTDIR := build/guests
+
+CC      ?= gcc
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	-D_GNU_SOURCE -Ihypervisor/include -Ihypervisor -I$(BUILD)/gen
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# Lists filled in by module.mk files.
+LIBHV_SRCS :=
+TOOLS :=
+TESTS :=
+SCRIPTS_CHECK :=
+GUEST_IMAGES :=
+CLEAN :=
+
+# Dependencies: installed once (stamp), and again when deps.sh changes.
+DEPS_STAMP := build/.deps-stamp
+$(DEPS_STAMP): scripts/deps.sh
+	$(call msg,DEPS,scripts/deps.sh)
+	$(Q)bash scripts/deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+include hypervisor/module.mk
+include tools/module.mk
+include guests/module.mk
+include tests/module.mk
+include bench/module.mk
+
+LIBHV_OBJS := $(LIBHV_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBHV := $(BUILD)/libhv.a
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBHV): $(LIBHV_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+all: $(LIBHV) $(TOOLS) $(GUEST_IMAGES)
+
+check: all $(TESTS)
+	$(Q)bash tests/run.sh $(BUILD) $(TESTS) -- $(SCRIPTS_CHECK)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+
+demo: all
+	$(Q)bash scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf build/rel build/san $(CLEAN)
+
+# build/guests and the Debian package cache survive `make clean`:
+distclean:
+	rm -rf build
+
+.PHONY: all check install demo clean distclean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,17 @@
+# Unit tests: tests/unit/<module>/test_<name>.c, one cmocka binary each,
+# linked with the real libhv objects. Tests may include private headers
+# ("cpu/fpu.h", "platform/uart.h").
+UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
+UNIT_TESTS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%)
+TEST_LIBS := -lcmocka -lfdt -lm
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+TESTS += $(UNIT_TESTS)
+
+# Script tests (differential runs, bad-input runs): each is a bash script
+# run as `bash SCRIPT BUILD` that exits 0 on success, 77 when skipped.
+SCRIPTS_CHECK += $(sort $(wildcard tests/scripts/test_*.sh))
