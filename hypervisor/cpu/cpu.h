@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU as the machine sees it: a backend behind struct cpu_ops (the
+ * interpreter today; a KVM backend could be another) plus the platform
+ * services a vCPU needs (struct cpu_platform). Nothing outside
+ * hypervisor/ includes this header; dom0 reaches vCPUs only through
+ * domctl.
+ */
+#ifndef HV_CPU_H
+#define HV_CPU_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "platform/bus.h"
+#include "platform/systest.h"
+
+#define HV_MAX_VCPUS 8
+#define HV_TIMEBASE_HZ 10000000ULL	/* guest time: 10 MHz, as QEMU virt */
+
+struct cpu;
+struct uart;
+
+/* Per guest-RAM-page flags that force the store slow path. */
+#define PFLAG_CODE	0x01	/* some vCPU holds decoded code of the page */
+#define PFLAG_NOTDIRTY	0x02	/* log-dirty on and page clean this round */
+
+/*
+ * What the vCPUs share: the address space, per-page flags, guest time and
+ * the firmware's view of the machine. Owned by the machine; the vCPUs
+ * borrow it for their whole life.
+ */
+struct cpu_platform {
+	struct bus *bus;
+	_Atomic uint8_t *pflags;	/* one byte per RAM page */
+	_Atomic uint32_t *code_gen;	/* bumped when a code page is written */
+	uint64_t nr_pages;
+	struct uart *uart;		/* SBI console */
+	struct shutdown_sink shutdown;	/* SRST, legacy shutdown */
+	struct cpu *cpus[HV_MAX_VCPUS];
+	unsigned nr_cpus;
+	/* Guest time: time CSR = (monotonic ns - time_base_ns) / 100. */
+	int64_t time_base_ns;
+	/* Fence/request acknowledgements between vCPUs. */
+	pthread_mutex_t ack_lock;
+	pthread_cond_t ack_cond;
+};
+
+enum cpu_run_state { CPU_STOPPED, CPU_STARTING, CPU_RUNNING, CPU_EXITED };
+
+struct cpu_ops {
+	const char *name;
+	/* Creates vCPU @hartid (not yet running: HSM "stopped"). */
+	int (*create)(struct cpu **out, struct cpu_platform *plat,
+		      unsigned hartid);
+	void (*destroy)(struct cpu *cpu);
+	/*
+	 * The vCPU thread's body: runs guest code until cpu_ops.stop().
+	 * A hart that is HSM-stopped waits inside for hart_start.
+	 */
+	void (*run)(struct cpu *cpu);
+	/* Asks run() to return soon; any thread; idempotent. */
+	void (*stop)(struct cpu *cpu);
+	/* Boot hart: start at @pc in S-mode with a0 = hartid, a1 = @a1. */
+	void (*boot)(struct cpu *cpu, uint64_t pc, uint64_t a1);
+	/* Level of the external interrupt line (PLIC); any thread. */
+	void (*set_seip)(struct cpu *cpu, bool level);
+	/* Instructions retired so far (approximate while running). */
+	uint64_t (*instret)(const struct cpu *cpu);
+};
+
+/*
+ * Every backend's struct cpu starts with its ops pointer (as TinyEMU's
+ * does), so callers dispatch without knowing the backend's layout.
+ */
+static inline const struct cpu_ops *cpu_ops_of(const struct cpu *c)
+{
+	return *(const struct cpu_ops *const *)(const void *)c;
+}
+
+static inline void cpu_run(struct cpu *c) { cpu_ops_of(c)->run(c); }
+static inline void cpu_stop(struct cpu *c) { cpu_ops_of(c)->stop(c); }
+static inline void cpu_destroy(struct cpu *c)
+{
+	if (c)
+		cpu_ops_of(c)->destroy(c);
+}
+static inline void cpu_boot(struct cpu *c, uint64_t pc, uint64_t a1)
+{
+	cpu_ops_of(c)->boot(c, pc, a1);
+}
+static inline void cpu_set_seip(struct cpu *c, bool level)
+{
+	cpu_ops_of(c)->set_seip(c, level);
+}
+
+/* The interpreter backend. */
+extern const struct cpu_ops cpu_interp_ops;
+
+/* Guest time now, in timebase ticks (10 MHz). */
+uint64_t cpu_platform_time(const struct cpu_platform *plat);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The decoded-instruction cache: per vCPU, keyed by guest-physical page.
+ * A page's slots are decoded lazily on first execution. A page is marked
+ * PFLAG_CODE while decoded so that stores into it take the slow path,
+ * which bumps the page's generation; a generation mismatch on entry makes
+ * the page decode afresh. fence.i drops everything.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "hart.h"
+
+void mmu_code_page_added(struct cpu *c);
+
+int dcache_init(struct cpu *c)
+{
+	void *p = mmap(NULL, DCACHE_PAGES * sizeof(struct dpage),
+		       PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	c->dpages = p;
+	c->dpages_used = 0;
+	memset(c->dhash, 0, sizeof(c->dhash));
+	return 0;
+}
+
+void dcache_fini(struct cpu *c)
+{
+	if (c->dpages)
+		munmap(c->dpages, DCACHE_PAGES * sizeof(struct dpage));
+	c->dpages = NULL;
+}
+
+void dcache_flush(struct cpu *c)
+{
+	memset(c->dhash, 0, sizeof(c->dhash));
+	c->dpages_used = 0;
+	for (unsigned s = 0; s < TLBSET_N; s++)
+		for (unsigned k = 0; k < TLB_SIZE; k++)
+			c->tlb_x[s][k] = (struct xtlb_entry){ ~0ull, NULL };
+}
+
+static void dpage_reset(struct cpu *c, struct dpage *dp, uint64_t ppn,
+			const uint8_t *host)
+{
+	struct cpu_platform *p = c->plat;
+
+	atomic_fetch_or(&p->pflags[ppn], PFLAG_CODE);
+	dp->ppn = ppn;
+	dp->host = host;
+	dp->gen = atomic_load(&p->code_gen[ppn]);
+	memset(dp->slot, 0, sizeof(dp->slot));
+	dp->slot[DPAGE_SLOTS].op = OP_PAGE_END;
+	/* Our own stores into this page must now take the slow path. */
+	mmu_code_page_added(c);
+}
+
+static inline unsigned dhash_of(uint64_t ppn)
+{
+	return (unsigned)((ppn * 0x9e3779b97f4a7c15ull) >> 52) &
+	       (DCACHE_HASH - 1);
+}
+
+struct dpage *dcache_get(struct cpu *c, uint64_t ppn, uint8_t *host)
+{
+	unsigned h = dhash_of(ppn);
+	struct dpage *dp;
+
+	while ((dp = c->dhash[h]) != NULL) {
+		if (dp->ppn == ppn) {
+			if (dp->gen != atomic_load(&c->plat->code_gen[ppn]))
+				dpage_reset(c, dp, ppn, host);
+			return dp;
+		}
+		h = (h + 1) & (DCACHE_HASH - 1);
+	}
+	if (c->dpages_used == DCACHE_PAGES) {
+		dcache_flush(c);
+		h = dhash_of(ppn);
+	}
+	dp = &c->dpages[c->dpages_used++];
+	dpage_reset(c, dp, ppn, host);
+	c->dhash[h] = dp;
+	return dp;
+}

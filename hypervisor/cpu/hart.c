@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The interpreter backend of struct cpu_ops: vCPU lifecycle, the vCPU
+ * thread's loop (requests, HSM, interrupts, wfi, slices of guest code),
+ * and requests between vCPUs (remote fences) that complete only once the
+ * target has acted on them at an instruction boundary.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "hart.h"
+
+/* Instructions per slice: bounds interrupt and request latency. */
+#define SLICE 16384
+
+uint64_t cpu_platform_time(const struct cpu_platform *plat)
+{
+	struct timespec ts;
+	int64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - plat->time_base_ns;
+	return ns < 0 ? 0 : (uint64_t)ns / (1000000000 / HV_TIMEBASE_HZ);
+}
+
+static int interp_create(struct cpu **out, struct cpu_platform *plat,
+			 unsigned hartid)
+{
+	struct cpu *c;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->ops = &cpu_interp_ops;
+	c->plat = plat;
+	c->hartid = hartid;
+	c->priv = PRV_S;
+	atomic_store(&c->hsm, HSM_STOPPED);
+	atomic_store(&c->timecmp, ~0ull);
+	c->xslots[DPAGE_SLOTS].op = OP_PAGE_END;
+	c->xslots[DPAGE_SLOTS + 1].op = OP_PAGE_END;
+	pthread_mutex_init(&c->sleep_lock, NULL);
+	pthread_cond_init(&c->sleep_cond, NULL);
+	ret = dcache_init(c);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	tlb_flush(c);
+	tlb_update_set(c);
+	*out = c;
+	return 0;
+}
+
+static void interp_destroy(struct cpu *c)
+{
+	if (!c)
+		return;
+	dcache_fini(c);
+	pthread_mutex_destroy(&c->sleep_lock);
+	pthread_cond_destroy(&c->sleep_cond);
+	free(c);
+}
+
+void cpu_kick(struct cpu *c)
+{
+	atomic_store(&c->kick, 1);
+	pthread_mutex_lock(&c->sleep_lock);
+	pthread_cond_signal(&c->sleep_cond);
+	pthread_mutex_unlock(&c->sleep_lock);
+}
+
+static void interp_stop(struct cpu *c)
+{
+	atomic_store(&c->stopping, true);
+	cpu_kick(c);
+	/* Anyone waiting for this vCPU's acknowledgement gives up. */
+	pthread_mutex_lock(&c->plat->ack_lock);
+	pthread_cond_broadcast(&c->plat->ack_cond);
+	pthread_mutex_unlock(&c->plat->ack_lock);
+}
+
+void cpu_handle_requests(struct cpu *c)
+{
+	uint64_t seq = atomic_load(&c->req_seq);
+	unsigned r;
+
+	if (atomic_load(&c->ack_seq) == seq)
+		return;
+	r = atomic_exchange(&c->req, 0);
+	if (r & REQ_FLUSH_TLB)
+		tlb_flush(c);
+	if (r & REQ_FLUSH_CODE)
+		dcache_flush(c);
+	pthread_mutex_lock(&c->plat->ack_lock);
+	atomic_store(&c->ack_seq, seq);
+	pthread_cond_broadcast(&c->plat->ack_cond);
+	pthread_mutex_unlock(&c->plat->ack_lock);
+}
+
+void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
+{
+	struct cpu_platform *p = t->plat;
+	uint64_t seq;
+
+	atomic_fetch_or(&t->req, req);
+	seq = atomic_fetch_add(&t->req_seq, 1) + 1;
+	cpu_kick(t);
+	if (!wait)
+		return;
+	pthread_mutex_lock(&p->ack_lock);
+	while (atomic_load(&t->ack_seq) < seq && !atomic_load(&t->stopping)) {
+		struct timespec ts;
+
+		/*
+		 * Two vCPUs may fence each other at once: keep serving our
+		 * own requests while we wait for theirs.
+		 */
+		if (self && atomic_load(&self->ack_seq) !=
+			    atomic_load(&self->req_seq)) {
+			pthread_mutex_unlock(&p->ack_lock);
+			cpu_handle_requests(self);
+			pthread_mutex_lock(&p->ack_lock);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &ts);
+	}
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
+/* Sleeps until an interrupt is pending-and-enabled (in sie), a kick, or
+ * the timer deadline. */
+static void sleep_wfi(struct cpu *c)
+{
+	pthread_mutex_lock(&c->sleep_lock);
+	while (!atomic_load(&c->kick) && !atomic_load(&c->stopping) &&
+	       !(cpu_pending(c) & c->sie)) {
+		uint64_t cmp = atomic_load(&c->timecmp);
+
+		if (cmp == ~0ull || !(c->sie & MIP_STIP)) {
+			pthread_cond_wait(&c->sleep_cond, &c->sleep_lock);
+		} else {
+			uint64_t now = cpu_platform_time(c->plat);
+			uint64_t ticks = cmp > now ? cmp - now : 0;
+			struct timespec ts;
+			uint64_t ns;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ns = (uint64_t)ts.tv_nsec +
+			     ticks * (1000000000 / HV_TIMEBASE_HZ);
+			ts.tv_sec += (time_t)(ns / 1000000000);
+			ts.tv_nsec = (long)(ns % 1000000000);
+			pthread_cond_timedwait(&c->sleep_cond, &c->sleep_lock,
+					       &ts);
+		}
+	}
+	pthread_mutex_unlock(&c->sleep_lock);
+}
+
+/* Sleeps while HSM-stopped, serving requests. */
+static void sleep_stopped(struct cpu *c)
+{
+	pthread_mutex_lock(&c->sleep_lock);
+	while (!atomic_load(&c->kick) && !atomic_load(&c->stopping) &&
+	       atomic_load(&c->hsm) == HSM_STOPPED)
+		pthread_cond_wait(&c->sleep_cond, &c->sleep_lock);
+	pthread_mutex_unlock(&c->sleep_lock);
+}
+
+static void hart_reset_for_start(struct cpu *c)
+{
+	memset(c->x, 0, sizeof(c->x));
+	c->x[10] = c->hartid;
+	c->x[11] = c->start_a1;
+	c->pc = c->start_pc;
+	c->priv = PRV_S;
+	c->status = 0;
+	c->satp = 0;
+	c->sie = 0;
+	c->lr_valid = false;
+	c->wfi = false;
+	tlb_flush(c);
+	dcache_flush(c);
+	tlb_update_set(c);
+	atomic_store(&c->hsm, HSM_STARTED);
+}
+
+static void interp_run(struct cpu *c)
+{
+	while (!atomic_load(&c->stopping)) {
+		int hsm;
+
+		atomic_store(&c->kick, 0);
+		cpu_handle_requests(c);
+		hsm = atomic_load(&c->hsm);
+		if (hsm == HSM_STOPPED) {
+			sleep_stopped(c);
+			continue;
+		}
+		if (hsm == HSM_START_PENDING)
+			hart_reset_for_start(c);
+		if (c->wfi) {
+			sleep_wfi(c);
+			c->wfi = false;
+			continue;
+		}
+		cpu_check_irq(c);
+		cpu_exec_slice(c, SLICE);
+	}
+}
+
+static void interp_boot(struct cpu *c, uint64_t pc, uint64_t a1)
+{
+	c->start_pc = pc;
+	c->start_a1 = a1;
+	atomic_store(&c->hsm, HSM_START_PENDING);
+	cpu_kick(c);
+}
+
+static void interp_set_seip(struct cpu *c, bool level)
+{
+	if (level)
+		atomic_fetch_or(&c->mip, MIP_SEIP);
+	else
+		atomic_fetch_and(&c->mip, ~MIP_SEIP);
+	if (level)
+		cpu_kick(c);
+}
+
+static uint64_t interp_instret(const struct cpu *c)
+{
+	return c->instret;
+}
+
+const struct cpu_ops cpu_interp_ops = {
+	.name = "interp",
+	.create = interp_create,
+	.destroy = interp_destroy,
+	.run = interp_run,
+	.stop = interp_stop,
+	.boot = interp_boot,
+	.set_seip = interp_set_seip,
+	.instret = interp_instret,
+};

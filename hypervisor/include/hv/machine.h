@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A whole virtual machine (QEMU virt compatible, RV64GC): guest RAM, the
+ * platform devices, the vCPUs and their threads. hvrun runs one in the
+ * foreground; hvdomain (next) will run one per process.
+ */
+#ifndef HV_MACHINE_H
+#define HV_MACHINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hv/log.h"
+
+#define HV_RAM_MIN	(16ull << 20)
+#define HV_RAM_MAX	(16ull << 30)
+#define HV_VCPUS_MAX	8
+
+struct hv_machine_config {
+	unsigned vcpus;			/* 1..HV_VCPUS_MAX */
+	uint64_t ram_size;		/* bytes, HV_RAM_MIN..HV_RAM_MAX, MiB multiple */
+	const char *kernel;		/* ELF, Linux Image or raw binary */
+	const char *initrd;		/* NULL: none */
+	const char *cmdline;		/* NULL: empty */
+	/*
+	 * Console output (the UART and the SBI console). Called from vCPU
+	 * threads; must not call back into the machine.
+	 */
+	void (*console_write)(void *opaque, const uint8_t *buf, size_t len);
+	void *console_opaque;
+};
+
+enum hv_exit_kind {
+	HV_EXIT_POWEROFF,	/* guest powered off; status in code */
+	HV_EXIT_RESET,		/* guest asked for a reset */
+	HV_EXIT_STOPPED,	/* hv_machine_stop() */
+};
+
+struct hv_exit {
+	enum hv_exit_kind kind;
+	int code;		/* guest's failure code, 0 = clean */
+};
+
+struct hv_machine;
+
+/*
+ * Validates @cfg, creates RAM and devices and loads the payload. Errors
+ * are logged through @log (borrowed for the machine's life) and
+ * returned as a negative errno.
+ */
+int hv_machine_create(struct hv_machine **out,
+		      const struct hv_machine_config *cfg,
+		      const struct hv_log *log) __attribute__((warn_unused_result));
+
+/* Runs the vCPUs until the guest powers off or resets, or stop. */
+int hv_machine_run(struct hv_machine *m, struct hv_exit *exit)
+	__attribute__((warn_unused_result));
+
+/* Makes hv_machine_run() return with HV_EXIT_STOPPED; any thread. */
+void hv_machine_stop(struct hv_machine *m);
+
+/* Feeds console input to the UART; returns bytes taken. Any thread. */
+size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
+				size_t len);
+
+void hv_machine_destroy(struct hv_machine *m);	/* NULL is a no-op */
+
+/* Parses "512M", "1G", "65536K", a plain number (MiB). -EINVAL if bad. */
+int hv_parse_size(const char *s, uint64_t *bytes)
+	__attribute__((warn_unused_result));
+
+#endif

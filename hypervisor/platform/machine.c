@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virt machine: guest RAM as a memfd (holes until touched), the bus,
+ * PLIC, UART, sifive,test, the device tree and the payload, the vCPUs
+ * and one host thread per vCPU.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "hv/machine.h"
+#include "cpu/cpu.h"
+#include "bus.h"
+#include "fdt.h"
+#include "loader.h"
+#include "plic.h"
+#include "systest.h"
+#include "uart.h"
+
+struct hv_machine {
+	const struct hv_log *log;
+	struct hv_machine_config cfg;
+	int ram_fd;
+	uint8_t *ram;
+	struct bus bus;
+	struct cpu_platform plat;
+	struct plic *plic;
+	struct uart *uart;
+	struct systest *systest;
+	uint64_t entry, dtb_addr;
+	pthread_t threads[HV_MAX_VCPUS];
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	struct hv_exit exit;
+};
+
+static void machine_set_seip(void *opaque, unsigned hart, bool level)
+{
+	struct hv_machine *m = opaque;
+
+	if (hart < m->plat.nr_cpus)
+		cpu_set_seip(m->plat.cpus[hart], level);
+}
+
+static void machine_finish(struct hv_machine *m, enum hv_exit_kind kind,
+			   int code)
+{
+	pthread_mutex_lock(&m->lock);
+	if (!m->done) {
+		m->done = true;
+		m->exit.kind = kind;
+		m->exit.code = code;
+	}
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void machine_shutdown(void *opaque, enum hv_shutdown_kind kind,
+			     int code)
+{
+	machine_finish(opaque, kind == HV_SHUTDOWN_RESET ? HV_EXIT_RESET
+				: HV_EXIT_POWEROFF, code);
+}
+
+static void console_out(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct hv_machine *m = opaque;
+
+	if (m->cfg.console_write)
+		m->cfg.console_write(m->cfg.console_opaque, buf, len);
+}
+
+int hv_parse_size(const char *s, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 20;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (*end == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B')
+		end++;
+	if (*end || v > (~0ull >> shift))
+		return -EINVAL;
+	*bytes = v << shift;
+	return 0;
+}
+
+static int check_config(const struct hv_machine_config *cfg,
+			const struct hv_log *log)
+{
+	if (cfg->vcpus < 1 || cfg->vcpus > HV_VCPUS_MAX) {
+		log_err(log, "vcpus %u out of range (1..%u)", cfg->vcpus,
+			HV_VCPUS_MAX);
+		return -EINVAL;
+	}
+	if (cfg->ram_size < HV_RAM_MIN || cfg->ram_size > HV_RAM_MAX ||
+	    cfg->ram_size % (1ull << 20)) {
+		log_err(log, "memory %llu bytes: must be a whole number of "
+			"MiB from 16 MiB to 16 GiB",
+			(unsigned long long)cfg->ram_size);
+		return -EINVAL;
+	}
+	if (!cfg->kernel) {
+		log_err(log, "no kernel given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int setup_ram(struct hv_machine *m)
+{
+	uint64_t size = m->cfg.ram_size;
+	uint64_t pages = size >> 12;
+	int ret;
+
+	m->ram_fd = memfd_create("hv-guest-ram", MFD_CLOEXEC);
+	if (m->ram_fd < 0) {
+		ret = -errno;
+		log_err(m->log, "guest RAM: memfd_create: %s", strerror(-ret));
+		return ret;
+	}
+	if (ftruncate(m->ram_fd, (off_t)size) < 0) {
+		ret = -errno;
+		log_err(m->log, "guest RAM: ftruncate %llu bytes: %s",
+			(unsigned long long)size, strerror(-ret));
+		return ret;
+	}
+	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      m->ram_fd, 0);
+	if (m->ram == MAP_FAILED) {
+		ret = -errno;
+		m->ram = NULL;
+		log_err(m->log, "guest RAM: mmap %llu bytes: %s",
+			(unsigned long long)size, strerror(-ret));
+		return ret;
+	}
+	m->bus.ram = m->ram;
+	m->bus.ram_base = 0x80000000ull;
+	m->bus.ram_size = size;
+	m->plat.nr_pages = pages;
+	m->plat.pflags = calloc(pages, 1);
+	m->plat.code_gen = mmap(NULL, pages * sizeof(uint32_t),
+				PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				-1, 0);
+	if (!m->plat.pflags || m->plat.code_gen == MAP_FAILED) {
+		m->plat.code_gen = NULL;
+		log_err(m->log, "guest RAM: out of memory for page flags");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int setup_devices(struct hv_machine *m)
+{
+	struct irq_sink sink = { machine_set_seip, m };
+	struct uart_backend be = { console_out, m };
+	struct shutdown_sink sd = { machine_shutdown, m };
+	struct mmio_region r;
+	int ret;
+
+	ret = plic_create(&m->plic, m->cfg.vcpus, &sink);
+	if (ret)
+		return ret;
+	ret = uart_create(&m->uart, m->plic, UART_IRQ, &be);
+	if (ret)
+		return ret;
+	ret = systest_create(&m->systest, &sd);
+	if (ret)
+		return ret;
+	r = plic_region(m->plic);
+	ret = bus_add_mmio(&m->bus, &r);
+	if (!ret) {
+		r = uart_region(m->uart);
+		ret = bus_add_mmio(&m->bus, &r);
+	}
+	if (!ret) {
+		r = systest_region(m->systest);
+		ret = bus_add_mmio(&m->bus, &r);
+	}
+	if (ret)
+		log_err(m->log, "platform: cannot map devices: %s",
+			strerror(-ret));
+	m->plat.uart = m->uart;
+	m->plat.shutdown = sd;
+	return ret;
+}
+
+static int load_payload(struct hv_machine *m)
+{
+	struct fdt_machine_desc d = { 0 };
+	struct load_result k, rd = { 0 };
+	uint64_t ram_end = m->bus.ram_base + m->bus.ram_size;
+	uint64_t top = ram_end < 0x100000000ull ? ram_end : 0x100000000ull;
+	void *blob = NULL;
+	size_t size;
+	int ret;
+
+	ret = loader_load_kernel(&m->bus, m->cfg.kernel, m->log, &k);
+	if (ret)
+		return ret;
+	/* The DTB goes in the last 2 MiB below 4 GiB, as QEMU does. */
+	m->dtb_addr = (top - (2ull << 20)) & ~((2ull << 20) - 1);
+	if (k.end > m->dtb_addr) {
+		log_err(m->log, "%s: kernel ends at 0x%llx, beyond the room "
+			"%llu MiB of RAM leaves", m->cfg.kernel,
+			(unsigned long long)k.end,
+			(unsigned long long)(m->bus.ram_size >> 20));
+		return -EFBIG;
+	}
+	if (m->cfg.initrd) {
+		ret = loader_load_high(&m->bus, m->cfg.initrd,
+				       (k.end + 0xfff) & ~0xfffull,
+				       m->dtb_addr, m->log, &rd);
+		if (ret)
+			return ret;
+	}
+	d.nr_harts = m->cfg.vcpus;
+	d.ram_base = m->bus.ram_base;
+	d.ram_size = m->bus.ram_size;
+	d.cmdline = m->cfg.cmdline;
+	d.initrd_start = rd.start;
+	d.initrd_end = rd.end;
+	ret = fdt_build(&d, &blob, &size);
+	if (ret) {
+		log_err(m->log, "device tree: %s", strerror(-ret));
+		return ret;
+	}
+	if (size > (2ull << 20)) {
+		free(blob);
+		log_err(m->log, "device tree: %zu bytes is too large", size);
+		return -EFBIG;
+	}
+	memcpy(m->ram + (m->dtb_addr - m->bus.ram_base), blob, size);
+	free(blob);
+	m->entry = k.entry;
+	return 0;
+}
+
+int hv_machine_create(struct hv_machine **out,
+		      const struct hv_machine_config *cfg,
+		      const struct hv_log *log)
+{
+	struct hv_machine *m;
+	struct timespec ts;
+	int ret;
+
+	ret = check_config(cfg, log);
+	if (ret)
+		return ret;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->log = log;
+	m->cfg = *cfg;
+	m->ram_fd = -1;
+	m->plat.bus = &m->bus;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cond, NULL);
+	pthread_mutex_init(&m->plat.ack_lock, NULL);
+	pthread_cond_init(&m->plat.ack_cond, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	m->plat.time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+
+	ret = setup_ram(m);
+	if (ret)
+		goto out_destroy;
+	ret = setup_devices(m);
+	if (ret)
+		goto out_destroy;
+	ret = load_payload(m);
+	if (ret)
+		goto out_destroy;
+	for (unsigned h = 0; h < cfg->vcpus; h++) {
+		ret = cpu_interp_ops.create(&m->plat.cpus[h], &m->plat, h);
+		if (ret) {
+			log_err(log, "vCPU %u: %s", h, strerror(-ret));
+			goto out_destroy;
+		}
+		m->plat.nr_cpus = h + 1;
+	}
+	*out = m;
+	return 0;
+
+out_destroy:
+	hv_machine_destroy(m);
+	return ret;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct cpu *c = arg;
+
+	cpu_run(c);
+	return NULL;
+}
+
+int hv_machine_run(struct hv_machine *m, struct hv_exit *exit)
+{
+	struct cpu_platform *p = &m->plat;
+	unsigned started = 0;
+	struct timespec ts;
+	int ret = 0;
+
+	/* Guest time starts at 0 when the guest does. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	cpu_boot(p->cpus[0], m->entry, m->dtb_addr);
+	for (; started < p->nr_cpus; started++) {
+		ret = -pthread_create(&m->threads[started], NULL, vcpu_thread,
+				      p->cpus[started]);
+		if (ret) {
+			log_err(m->log, "vCPU %u thread: %s", started,
+				strerror(-ret));
+			machine_finish(m, HV_EXIT_STOPPED, 0);
+			break;
+		}
+	}
+	pthread_mutex_lock(&m->lock);
+	while (!m->done)
+		pthread_cond_wait(&m->cond, &m->lock);
+	*exit = m->exit;
+	pthread_mutex_unlock(&m->lock);
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		cpu_stop(p->cpus[h]);
+	for (unsigned h = 0; h < started; h++)
+		pthread_join(m->threads[h], NULL);
+	return ret;
+}
+
+void hv_machine_stop(struct hv_machine *m)
+{
+	machine_finish(m, HV_EXIT_STOPPED, 0);
+}
+
+size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
+				size_t len)
+{
+	return uart_input(m->uart, buf, len);
+}
+
+void hv_machine_destroy(struct hv_machine *m)
+{
+	if (!m)
+		return;
+	for (unsigned h = 0; h < m->plat.nr_cpus; h++)
+		cpu_destroy(m->plat.cpus[h]);
+	systest_destroy(m->systest);
+	uart_destroy(m->uart);
+	plic_destroy(m->plic);
+	if (m->plat.code_gen)
+		munmap((void *)m->plat.code_gen,
+		       m->plat.nr_pages * sizeof(uint32_t));
+	free((void *)m->plat.pflags);
+	if (m->ram)
+		munmap(m->ram, m->cfg.ram_size);
+	if (m->ram_fd >= 0)
+		close(m->ram_fd);
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->cond);
+	pthread_mutex_destroy(&m->plat.ack_lock);
+	pthread_cond_destroy(&m->plat.ack_cond);
+	free(m);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvrun: boot one guest in the foreground with its console on this
+ * terminal. Exit status: the guest's poweroff status (0 clean, N its
+ * failure code), 2 bad usage, 125 the guest could not be started,
+ * 128+signal when stopped by a signal, 130 when quit with the escape key.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "hv/machine.h"
+
+#define ESCAPE_KEY 0x1d		/* Ctrl-] */
+#define EXIT_USAGE 2
+#define EXIT_START 125
+
+struct console {
+	struct hv_machine *m;
+	bool tty;
+	struct termios saved;
+	int pipe[2];		/* wakes the input thread to quit */
+	_Atomic int quit_reason;	/* 0, or the status to exit with */
+};
+
+static const struct hv_log run_log = { "hvrun", LOG_INFO };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvrun GUEST [--vcpus N] [--memory SIZE] "
+		"[--cmdline ARGS] [--initrd FILE]\n"
+		"Boots GUEST (ELF, Linux Image or raw binary) on an RV64GC "
+		"virt machine with\n"
+		"its console on this terminal. On a terminal, Ctrl-] quits.\n"
+		"  -c, --vcpus N      vCPUs, 1..8 (default 1)\n"
+		"  -m, --memory SIZE  RAM: 512M, 1G, or MiB (default 256M)\n"
+		"  -a, --cmdline ARGS kernel command line (/chosen/bootargs)\n"
+		"  -i, --initrd FILE  initial ramdisk\n");
+}
+
+static void console_write(void *opaque, const uint8_t *buf, size_t len)
+{
+	(void)opaque;
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;		/* console gone: drop output */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void feed(struct console *con, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		size_t n = hv_machine_console_input(con->m, buf, len);
+		struct timespec ts = { 0, 1000000 };
+
+		buf += n;
+		len -= n;
+		if (len && !n)
+			nanosleep(&ts, NULL);	/* guest not reading yet */
+		if (atomic_load(&con->quit_reason))
+			return;
+	}
+}
+
+static void *input_thread(void *arg)
+{
+	struct console *con = arg;
+	uint8_t buf[256];
+
+	for (;;) {
+		struct pollfd p[2] = { { STDIN_FILENO, POLLIN, 0 },
+				       { con->pipe[0], POLLIN, 0 } };
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (p[1].revents)
+			return NULL;
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;	/* EOF: the guest keeps running */
+		if (con->tty) {
+			uint8_t *esc = memchr(buf, ESCAPE_KEY, (size_t)n);
+
+			if (esc) {
+				feed(con, buf, (size_t)(esc - buf));
+				atomic_store(&con->quit_reason, 130);
+				hv_machine_stop(con->m);
+				return NULL;
+			}
+		}
+		feed(con, buf, (size_t)n);
+	}
+}
+
+struct sigctx {
+	struct console *con;
+	sigset_t set;
+};
+
+static void *signal_thread(void *arg)
+{
+	struct sigctx *s = arg;
+	int sig;
+
+	if (sigwait(&s->set, &sig) == 0 && sig != SIGUSR1) {
+		atomic_store(&s->con->quit_reason, 128 + sig);
+		hv_machine_stop(s->con->m);
+	}
+	return NULL;
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > 1000)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hv_machine_config cfg = {
+		.vcpus = 1, .ram_size = 256ull << 20,
+		.console_write = console_write,
+	};
+	struct console con = { .pipe = { -1, -1 } };
+	struct sigctx sc = { .con = &con };
+	pthread_t in_tid, sig_tid;
+	bool in_started = false;
+	struct hv_exit ex;
+	int opt, ret, status;
+
+	while ((opt = getopt_long(argc, argv, "c:m:a:i:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (parse_uint(optarg, &cfg.vcpus) || !cfg.vcpus ||
+			    cfg.vcpus > HV_VCPUS_MAX) {
+				fprintf(stderr, "hvrun: --vcpus %s: want 1..%d\n",
+					optarg, HV_VCPUS_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (hv_parse_size(optarg, &cfg.ram_size)) {
+				fprintf(stderr, "hvrun: --memory %s: want a size "
+					"such as 512M or 2G\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a': cfg.cmdline = optarg; break;
+		case 'i': cfg.initrd = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cfg.kernel = argv[optind];
+
+	/* Signals go to the signal thread only. */
+	sigemptyset(&sc.set);
+	sigaddset(&sc.set, SIGINT);
+	sigaddset(&sc.set, SIGTERM);
+	sigaddset(&sc.set, SIGHUP);
+	sigaddset(&sc.set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &sc.set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = hv_machine_create(&con.m, &cfg, &run_log);
+	if (ret)
+		return EXIT_START;
+	if (pipe(con.pipe) < 0) {
+		perror("hvrun: pipe");
+		hv_machine_destroy(con.m);
+		return EXIT_START;
+	}
+	con.tty = isatty(STDIN_FILENO);
+	if (con.tty && tcgetattr(STDIN_FILENO, &con.saved) == 0) {
+		struct termios raw = con.saved;
+
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST | ONLCR;	/* keep our own messages sane */
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	} else {
+		con.tty = false;
+	}
+	pthread_create(&sig_tid, NULL, signal_thread, &sc);
+	if (pthread_create(&in_tid, NULL, input_thread, &con) == 0)
+		in_started = true;
+
+	ret = hv_machine_run(con.m, &ex);
+
+	/* Wind down the helper threads. */
+	if (write(con.pipe[1], "q", 1) < 0)
+		perror("hvrun: pipe");
+	if (in_started)
+		pthread_join(in_tid, NULL);
+	pthread_kill(sig_tid, SIGUSR1);
+	pthread_join(sig_tid, NULL);
+	if (con.tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &con.saved);
+
+	if (ret) {
+		status = EXIT_START;
+	} else if (ex.kind == HV_EXIT_STOPPED) {
+		status = atomic_load(&con.quit_reason);
+		fprintf(stderr, "\nhvrun: guest stopped (%s)\n",
+			status == 130 ? "escape key" : "signal");
+	} else if (ex.kind == HV_EXIT_RESET) {
+		fprintf(stderr, "hvrun: guest asked for a reset; exiting\n");
+		status = 0;
+	} else {
+		status = ex.code == 0 ? 0 : (ex.code & 0xff ? ex.code & 0xff : 1);
+	}
+	close(con.pipe[0]);
+	close(con.pipe[1]);
+	hv_machine_destroy(con.m);
+	return status;
+}
