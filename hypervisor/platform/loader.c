@@ -227,7 +227,7 @@ static int elf_check_ehdr(const struct ld_file *f, const uint8_t *eh,
 	*phoff = get_le64(eh + 32);
 	table = (uint64_t)*phnum * ELF_PHDR_SIZE;
 	if (*phoff > f->size || table > f->size - *phoff) {
-		log_err(f->log, "%s: ELF program headers at %llu+%llu lie past the end of the file (%llu bytes)",
+		log_err(f->log, "%s: ELF program headers at %#llx+%#llx lie past the end of the file (%llu bytes)",
 			f->path, (unsigned long long)*phoff,
 			(unsigned long long)table,
 			(unsigned long long)f->size);

@@ -56,12 +56,15 @@ static uint32_t u32_prop(const void *fdt, int off, const char *name)
 static uint64_t u64_prop(const void *fdt, int off, const char *name)
 {
 	int len;
-	const fdt64_t *p = fdt_getprop(fdt, off, name, &len);
+	const void *p = fdt_getprop(fdt, off, name, &len);
+	fdt64_t v;
 
 	if (!p)
 		fail_msg("property %s missing", name);
 	assert_int_equal(len, 8);
-	return fdt64_to_cpu(*p);
+	/* 64-bit values in a blob are only 4-byte aligned */
+	memcpy(&v, p, sizeof(v));
+	return fdt64_to_cpu(v);
 }
 
 static void assert_str(const void *fdt, int off, const char *name,
