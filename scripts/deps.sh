@@ -8,7 +8,7 @@ PKGS=(
 	build-essential pkg-config bc cpio gzip
 	gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
 	qemu-system-misc opensbi
-	libfdt-dev libcmocka-dev libzstd-dev uuid-dev libssl-dev
+	libfdt-dev device-tree-compiler libcmocka-dev libzstd-dev uuid-dev libssl-dev
 	libseccomp-dev libprotobuf-c-dev protobuf-c-compiler
 	libcpg-dev libquorum-dev libvotequorum-dev libcmap-dev
 	libcorosync-common-dev librdmacm-dev libibverbs-dev
