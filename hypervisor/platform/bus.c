@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stddef.h>
 #include "bus.h"
 
 int bus_add_mmio(struct bus *bus, const struct mmio_region *r)
