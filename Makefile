@@ -54,6 +54,10 @@ $(DEPS_STAMP): scripts/deps.sh
 	$(Q)bash scripts/deps.sh
 	$(Q)mkdir -p $(@D) && touch $@
 
+# Before the module.mk files: their rules name it as a prerequisite,
+# which make expands as it reads them.
+LIBHV := $(BUILD)/libhv.a
+
 include hypervisor/module.mk
 include tools/module.mk
 include guests/module.mk
@@ -61,7 +65,6 @@ include tests/module.mk
 include bench/module.mk
 
 LIBHV_OBJS := $(LIBHV_SRCS:%.c=$(BUILD)/obj/%.o)
-LIBHV := $(BUILD)/libhv.a
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	$(call msg,CC,$<)
