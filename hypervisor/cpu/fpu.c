@@ -94,6 +94,17 @@ static int less(const struct fpu_fmt *f, uint64_t a, uint64_t b,
 	return sa ? a > b : a < b;
 }
 
+/* a < b for non-NaN bits, ordering -0 below +0 (for min and max). */
+static int total_less(const struct fpu_fmt *f, uint64_t a, uint64_t b)
+{
+	uint64_t sbit = fpu_sign_bit(f);
+	int sa = !!(a & sbit), sb = !!(b & sbit);
+
+	if (sa != sb)
+		return sa;
+	return sa ? a > b : a < b;
+}
+
 /*
  * minimumNumber / maximumNumber: a NaN operand is ignored (NV if it
  * signals); two NaNs give the canonical one; -0 orders below +0.
@@ -111,7 +122,7 @@ static uint64_t minmax(const struct fpu_fmt *f, uint64_t a, uint64_t b,
 			return f->qnan;
 		return fpu_is_nan_kind(va.kind) ? b : a;
 	}
-	return less(f, a, b, 0) != max ? a : b;
+	return total_less(f, a, b) != max ? a : b;
 }
 
 uint64_t fpu_min_s(uint64_t a, uint64_t b, int rm, unsigned *flags)

@@ -6,6 +6,7 @@
 #ifndef HV_TEST_FPU_TEST_H
 #define HV_TEST_FPU_TEST_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
