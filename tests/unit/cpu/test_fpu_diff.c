@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Random differential test of the FPU against the host's SSE unit (and
+ * glibc's fma(), which uses the FMA instructions or is correctly
+ * rounded) in the four IEEE rounding modes. x86 detects tininess after
+ * rounding, as RISC-V does, and its flags map one to one; only NaN
+ * payloads differ, so a host NaN must be our canonical NaN. RMM has no
+ * host counterpart and is covered by hand in test_fpu.c.
+ *
+ * FPU_DIFF_ITERS (environment) sets the operations per op and mode;
+ * FPU_DIFF_SEED the seed.
+ */
+#include <fenv.h>
+#include <math.h>
+#include <stdlib.h>
+#include "fpu_test.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#define DEFAULT_ITERS 100000
+#else
+#define DEFAULT_ITERS 200000
+#endif
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static long iters = DEFAULT_ITERS;
+
+static uint64_t rnd(void)
+{
+	uint64_t x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static const int host_rm[] = {
+	[FPU_RNE] = FE_TONEAREST, [FPU_RTZ] = FE_TOWARDZERO,
+	[FPU_RDN] = FE_DOWNWARD, [FPU_RUP] = FE_UPWARD,
+};
+
+static unsigned host_flags(void)
+{
+	int e = fetestexcept(FE_ALL_EXCEPT);
+
+	return (e & FE_INEXACT ? NX : 0) | (e & FE_UNDERFLOW ? UF : 0) |
+	       (e & FE_OVERFLOW ? OF : 0) | (e & FE_DIVBYZERO ? DZ : 0) |
+	       (e & FE_INVALID ? NV : 0);
+}
+
+/*
+ * An operand of a format with @mbits fraction and @ebits exponent bits,
+ * drawn so that the interesting regions are hit often: specials,
+ * subnormals and the underflow threshold, the overflow threshold,
+ * exponents near @near (cancellation, exact results), significands with
+ * few bits set, and anything at all.
+ */
+static uint64_t gen(unsigned mbits, unsigned ebits, uint64_t near)
+{
+	uint64_t emax = (1ull << ebits) - 1;
+	uint64_t fmask = (1ull << mbits) - 1;
+	uint64_t sign = (rnd() & 1) << (mbits + ebits);
+	uint64_t frac = rnd() & fmask, e, r = rnd();
+	uint64_t ne = (near >> mbits) & emax;
+
+	switch (r % 10) {
+	case 0:
+		switch ((r >> 8) % 8) {
+		case 0:
+			return sign;				/* zero */
+		case 1:
+			return sign | emax << mbits;		/* inf */
+		case 2:
+			return sign | emax << mbits | frac | 1;	/* NaN */
+		case 3:
+			return sign | 1;			/* min sub */
+		case 4:
+			return sign | fmask;			/* max sub */
+		case 5:
+			return sign | (emax - 1) << mbits | fmask; /* max */
+		case 6:
+			return sign | 1ull << mbits;		/* min norm */
+		default:
+			return sign | (emax >> 1) << mbits;	/* 1.0 */
+		}
+	case 1:
+		return rnd() & ((2ull << (mbits + ebits)) - 1);
+	case 2:
+		e = (r >> 8) % (mbits + 4);
+		break;
+	case 3:
+		e = emax - 1 - (r >> 8) % (mbits + 4);
+		break;
+	case 4:
+	case 5:
+		e = (ne + (r >> 8) % 9 - 4) & emax;
+		if (e == emax)
+			e--;
+		break;
+	case 6:
+		frac &= rnd() & rnd() & rnd();
+		frac &= ~(fmask >> ((r >> 8) % mbits));
+		e = (emax >> 1) + (r >> 16) % 64 - 32;
+		break;
+	case 7:
+		/* The neighbourhood of @near itself. */
+		return (near + (r >> 8) % 5 - 2) ^ (((r >> 12) & 1) ? sign : 0);
+	default:
+		e = (emax >> 1) + (r >> 8) % 128 - 64;
+		break;
+	}
+	return sign | e << mbits | frac;
+}
+
+#define GEN_D(near) gen(52, 11, near)
+#define GEN_S(near) gen(23, 8, near)
+
+enum op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA, OP_NR };
+
+static const char *const op_name[] = { "add", "sub", "mul", "div", "sqrt",
+				       "fma" };
+
+static uint64_t ours_d(enum op op, uint64_t a, uint64_t b, uint64_t c,
+		       int rm, unsigned *fl)
+{
+	switch (op) {
+	case OP_ADD:
+		return fpu_add_d(a, b, rm, fl);
+	case OP_SUB:
+		return fpu_sub_d(a, b, rm, fl);
+	case OP_MUL:
+		return fpu_mul_d(a, b, rm, fl);
+	case OP_DIV:
+		return fpu_div_d(a, b, rm, fl);
+	case OP_SQRT:
+		return fpu_sqrt_d(a, rm, fl);
+	default:
+		return fpu_fma_d(a, b, c, 0, 0, rm, fl);
+	}
+}
+
+static uint64_t ours_s(enum op op, uint64_t a, uint64_t b, uint64_t c,
+		       int rm, unsigned *fl)
+{
+	a = FPU_BOX(a);
+	b = FPU_BOX(b);
+	c = FPU_BOX(c);
+	switch (op) {
+	case OP_ADD:
+		return fpu_add_s(a, b, rm, fl);
+	case OP_SUB:
+		return fpu_sub_s(a, b, rm, fl);
+	case OP_MUL:
+		return fpu_mul_s(a, b, rm, fl);
+	case OP_DIV:
+		return fpu_div_s(a, b, rm, fl);
+	case OP_SQRT:
+		return fpu_sqrt_s(a, rm, fl);
+	default:
+		return fpu_fma_s(a, b, c, 0, 0, rm, fl);
+	}
+}
+
+/* Volatile so that the compiler neither folds nor hoists across fenv. */
+static volatile double vd[3], rd;
+static volatile float vf[3], rf;
+
+static void host_d(enum op op)
+{
+	switch (op) {
+	case OP_ADD:
+		rd = vd[0] + vd[1];
+		break;
+	case OP_SUB:
+		rd = vd[0] - vd[1];
+		break;
+	case OP_MUL:
+		rd = vd[0] * vd[1];
+		break;
+	case OP_DIV:
+		rd = vd[0] / vd[1];
+		break;
+	case OP_SQRT:
+		rd = sqrt(vd[0]);
+		break;
+	default:
+		rd = fma(vd[0], vd[1], vd[2]);
+		break;
+	}
+}
+
+static void host_s(enum op op)
+{
+	switch (op) {
+	case OP_ADD:
+		rf = vf[0] + vf[1];
+		break;
+	case OP_SUB:
+		rf = vf[0] - vf[1];
+		break;
+	case OP_MUL:
+		rf = vf[0] * vf[1];
+		break;
+	case OP_DIV:
+		rf = vf[0] / vf[1];
+		break;
+	case OP_SQRT:
+		rf = sqrtf(vf[0]);
+		break;
+	default:
+		rf = fmaf(vf[0], vf[1], vf[2]);
+		break;
+	}
+}
+
+/*
+ * x86 does not raise invalid for inf * 0 + qNaN; RISC-V does. That one
+ * case is checked by hand in test_fpu.c, and skipped here.
+ */
+static int inf_zero_qnan(int dbl, uint64_t a, uint64_t b, uint64_t c)
+{
+	if (dbl)
+		return ((isinf(bitsd(a)) && bitsd(b) == 0) ||
+			(isinf(bitsd(b)) && bitsd(a) == 0)) &&
+		       isnan(bitsd(c));
+	return ((isinf(bitsf(a)) && bitsf(b) == 0) ||
+		(isinf(bitsf(b)) && bitsf(a) == 0)) &&
+	       isnan(bitsf(c));
+}
+
+static void run(int dbl, enum op op, int rm)
+{
+	unsigned long bad = 0;
+	uint64_t a = 0, b = 0, c = 0;
+	long i;
+
+	for (i = 0; i < iters; i++) {
+		uint64_t want, got;
+		unsigned want_fl, got_fl = 0;
+
+		if (dbl) {
+			a = GEN_D(c);
+			b = GEN_D(a);
+			c = GEN_D(dbits(bitsd(a) * bitsd(b)) ^ (1ull << 63));
+			vd[0] = bitsd(a);
+			vd[1] = bitsd(b);
+			vd[2] = bitsd(c);
+		} else {
+			a = GEN_S(c);
+			b = GEN_S(a);
+			c = GEN_S(fbits(bitsf(a) * bitsf(b)) ^ (1u << 31));
+			vf[0] = bitsf(a);
+			vf[1] = bitsf(b);
+			vf[2] = bitsf(c);
+		}
+		if (op == OP_FMA && inf_zero_qnan(dbl, a, b, c))
+			continue;
+		fesetround(host_rm[rm]);
+		feclearexcept(FE_ALL_EXCEPT);
+		if (dbl) {
+			host_d(op);
+			want = isnan(rd) ? CANON_D : dbits(rd);
+		} else {
+			host_s(op);
+			want = isnan(rf) ? CANON_S : FPU_BOX(fbits(rf));
+		}
+		want_fl = host_flags();
+		fesetround(FE_TONEAREST);
+		got = dbl ? ours_d(op, a, b, c, rm, &got_fl) :
+			    ours_s(op, a, b, c, rm, &got_fl);
+		if (got == want && got_fl == want_fl)
+			continue;
+		if (bad++ < 10)
+			print_error("%s.%c rm %d: %#llx %#llx %#llx -> %#llx "
+				    "fl %#x, host %#llx fl %#x\n",
+				    op_name[op], dbl ? 'd' : 's', rm,
+				    (unsigned long long)a,
+				    (unsigned long long)b,
+				    (unsigned long long)c,
+				    (unsigned long long)got, got_fl,
+				    (unsigned long long)want, want_fl);
+	}
+	if (bad)
+		fail_msg("%s.%c rm %d: %lu of %ld differ", op_name[op],
+			 dbl ? 'd' : 's', rm, bad, iters);
+}
+
+static void test_diff(void **state, int dbl)
+{
+	enum op op;
+	int rm;
+
+	(void)state;
+	for (op = 0; op < OP_NR; op++)
+		for (rm = FPU_RNE; rm <= FPU_RUP; rm++)
+			run(dbl, op, rm);
+}
+
+static void test_diff_s(void **state)
+{
+	test_diff(state, 0);
+}
+
+static void test_diff_d(void **state)
+{
+	test_diff(state, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diff_s),
+		cmocka_unit_test(test_diff_d),
+	};
+	const char *s = getenv("FPU_DIFF_ITERS");
+
+	if (s)
+		iters = atol(s);
+	s = getenv("FPU_DIFF_SEED");
+	if (s)
+		rng_state = strtoull(s, NULL, 0) | 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
