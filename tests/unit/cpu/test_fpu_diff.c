@@ -11,6 +11,7 @@
  * FPU_DIFF_SEED the seed.
  */
 #include <fenv.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include "fpu_test.h"
@@ -297,6 +298,135 @@ static void test_diff(void **state, int dbl)
 			run(dbl, op, rm);
 }
 
+enum cv { CV_S_D, CV_W_D, CV_L_D, CV_W_S, CV_L_S, CV_S_L, CV_D_L, CV_NR };
+
+static const char *const cv_name[] = { "s.d", "w.d", "l.d", "w.s", "l.s",
+				       "s.l", "d.l" };
+
+/* A float -> integer result from the host's llrint(), or its NV. */
+static uint64_t host_to_int(long long r, int is64, int nan, int neg,
+			    unsigned *fl)
+{
+	int64_t lo = is64 ? INT64_MIN : INT32_MIN;
+	int64_t hi = is64 ? INT64_MAX : INT32_MAX;
+
+	if (nan || (*fl & NV))
+		r = nan || !neg ? hi : lo;	/* out of the host's range */
+	else if (r >= lo && r <= hi)
+		return (uint64_t)r;
+	*fl = NV;
+	return (uint64_t)(r < 0 ? lo : hi);
+}
+
+/* Exponents spanning the integer ranges, plus anything gen() makes. */
+static uint64_t gen_cvt(int dbl)
+{
+	uint64_t r = rnd(), sign = r & 1;
+
+	if (r % 5 == 0)
+		return dbl ? GEN_D(0) : GEN_S(0);
+	if (dbl)
+		return sign << 63 | (1020 + (r >> 8) % 70) << 52 |
+		       (rnd() >> 12);
+	return sign << 31 | (124 + (r >> 8) % 70) << 23 | (rnd() >> 41);
+}
+
+static void run_cv(enum cv cv, int rm)
+{
+	unsigned long bad = 0;
+	long i;
+
+	for (i = 0; i < iters; i++) {
+		uint64_t a, want, got;
+		unsigned want_fl, got_fl = 0;
+		long long r = 0;
+
+		if (cv >= CV_S_L) {
+			a = rnd() >> (rnd() % 64);
+			if (rnd() & 1)
+				a = -a;
+		} else {
+			a = gen_cvt(cv <= CV_L_D);
+		}
+		vd[0] = bitsd(a);
+		vf[0] = bitsf((uint32_t)a);
+		fesetround(host_rm[rm]);
+		feclearexcept(FE_ALL_EXCEPT);
+		switch (cv) {
+		case CV_S_D:
+			rf = (float)vd[0];
+			break;
+		case CV_W_D:
+		case CV_L_D:
+			r = llrint(vd[0]);
+			break;
+		case CV_W_S:
+		case CV_L_S:
+			r = llrintf(vf[0]);
+			break;
+		case CV_S_L:
+			rf = (float)(int64_t)a;
+			break;
+		default:
+			rd = (double)(int64_t)a;
+			break;
+		}
+		want_fl = host_flags();
+		fesetround(FE_TONEAREST);
+		switch (cv) {
+		case CV_S_D:
+			want = isnan(rf) ? CANON_S : FPU_BOX(fbits(rf));
+			got = fpu_cvt_s_d(a, rm, &got_fl);
+			break;
+		case CV_W_D:
+		case CV_L_D:
+			want = host_to_int(r, cv == CV_L_D, isnan(vd[0]),
+					   vd[0] < 0, &want_fl);
+			got = cv == CV_L_D ? fpu_cvt_l_d(a, rm, &got_fl) :
+					     fpu_cvt_w_d(a, rm, &got_fl);
+			break;
+		case CV_W_S:
+		case CV_L_S:
+			want = host_to_int(r, cv == CV_L_S, isnan(vf[0]),
+					   vf[0] < 0, &want_fl);
+			a = FPU_BOX(a);
+			got = cv == CV_L_S ? fpu_cvt_l_s(a, rm, &got_fl) :
+					     fpu_cvt_w_s(a, rm, &got_fl);
+			break;
+		case CV_S_L:
+			want = FPU_BOX(fbits(rf));
+			got = fpu_cvt_s_l(a, rm, &got_fl);
+			break;
+		default:
+			want = dbits(rd);
+			got = fpu_cvt_d_l(a, rm, &got_fl);
+			break;
+		}
+		if (got == want && got_fl == want_fl)
+			continue;
+		if (bad++ < 10)
+			print_error("cvt.%s rm %d: %#llx -> %#llx fl %#x, "
+				    "host %#llx fl %#x\n", cv_name[cv], rm,
+				    (unsigned long long)a,
+				    (unsigned long long)got, got_fl,
+				    (unsigned long long)want, want_fl);
+	}
+	if (bad)
+		fail_msg("cvt.%s rm %d: %lu of %ld differ", cv_name[cv], rm,
+			 bad, iters);
+}
+
+static void test_diff_cvt(void **state)
+{
+	enum cv cv;
+	int rm;
+
+	(void)state;
+	for (cv = 0; cv < CV_NR; cv++)
+		for (rm = FPU_RNE; rm <= FPU_RUP; rm++)
+			run_cv(cv, rm);
+}
+
 static void test_diff_s(void **state)
 {
 	test_diff(state, 0);
@@ -312,6 +442,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff_s),
 		cmocka_unit_test(test_diff_d),
+		cmocka_unit_test(test_diff_cvt),
 	};
 	const char *s = getenv("FPU_DIFF_ITERS");
 
