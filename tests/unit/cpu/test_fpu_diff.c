@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "fpu_test.h"
+#include "cpu/fpu_priv.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #define DEFAULT_ITERS 100000
@@ -427,6 +428,114 @@ static void test_diff_cvt(void **state)
 			run_cv(cv, rm);
 }
 
+/*
+ * The host fast path (fpu_fast.h) against the software core, in RNE:
+ * operands are drawn to land results on 2^emin, the overflow threshold
+ * and exact values, and now and then the host's own rounding mode is
+ * changed, which must make the fast path stand aside.
+ */
+static uint64_t fast_pub(int dbl, enum op op, uint64_t a, uint64_t b,
+			 unsigned *fl)
+{
+	return dbl ? ours_d(op, a, b, 0, FPU_RNE, fl) :
+		     ours_s(op, a, b, 0, FPU_RNE, fl);
+}
+
+static uint64_t fast_soft(int dbl, enum op op, uint64_t a, uint64_t b,
+			  unsigned *fl)
+{
+	const struct fpu_fmt *f = dbl ? &fpu_fmt_d : &fpu_fmt_s;
+	uint64_t r;
+
+	switch (op) {
+	case OP_ADD:
+		r = fpu_soft_add(f, a, b, 0, FPU_RNE, fl);
+		break;
+	case OP_SUB:
+		r = fpu_soft_add(f, a, b, 1, FPU_RNE, fl);
+		break;
+	case OP_MUL:
+		r = fpu_soft_mul(f, a, b, FPU_RNE, fl);
+		break;
+	case OP_DIV:
+		r = fpu_soft_div(f, a, b, FPU_RNE, fl);
+		break;
+	default:
+		r = fpu_soft_sqrt(f, a, FPU_RNE, fl);
+		break;
+	}
+	return dbl ? r : FPU_BOX(r);
+}
+
+/* An operand b putting a op b near @target (as a double). */
+static uint64_t fast_gen_b(int dbl, enum op op, uint64_t a, double target)
+{
+	double x = dbl ? bitsd(a) : bitsf((uint32_t)a), near;
+
+	switch (op) {
+	case OP_MUL:
+		near = target / x;
+		break;
+	case OP_DIV:
+		near = x / target;
+		break;
+	default:
+		near = target - x;
+		break;
+	}
+	return dbl ? GEN_D(dbits(near)) : GEN_S(fbits((float)near));
+}
+
+static void run_fast(int dbl, enum op op)
+{
+	static const double tgt_d[] = { 0x1p-1022, 0x1.fffffffffffffp1023,
+					1.0 };
+	static const double tgt_s[] = { 0x1p-126, 0x1.fffffep127, 1.0 };
+	unsigned long bad = 0;
+	uint64_t a = 0, b = 0;
+	long i;
+
+	for (i = 0; i < iters * 2; i++) {
+		unsigned fl_pub = 0, fl_soft = 0;
+		uint64_t r = rnd(), got, want;
+
+		a = dbl ? GEN_D(b) : GEN_S(b);
+		if (r % 4 == 3)
+			b = dbl ? GEN_D(a) : GEN_S(a);
+		else
+			b = fast_gen_b(dbl, op, a,
+				       (dbl ? tgt_d : tgt_s)[r % 4]);
+		if (r % 16 == 5)
+			fesetround(FE_UPWARD);
+		got = fast_pub(dbl, op, a, b, &fl_pub);
+		fesetround(FE_TONEAREST);
+		want = fast_soft(dbl, op, a, b, &fl_soft);
+		if (got == want && fl_pub == fl_soft)
+			continue;
+		if (bad++ < 10)
+			print_error("fast %s.%c: %#llx %#llx -> %#llx fl %#x, "
+				    "soft %#llx fl %#x\n", op_name[op],
+				    dbl ? 'd' : 's', (unsigned long long)a,
+				    (unsigned long long)b,
+				    (unsigned long long)got, fl_pub,
+				    (unsigned long long)want, fl_soft);
+	}
+	if (bad)
+		fail_msg("fast %s.%c: %lu of %ld differ", op_name[op],
+			 dbl ? 'd' : 's', bad, iters * 2);
+}
+
+static void test_fast_vs_soft(void **state)
+{
+	enum op op;
+
+	(void)state;
+	for (op = OP_ADD; op <= OP_SQRT; op++) {
+		run_fast(0, op);
+		run_fast(1, op);
+	}
+}
+
 static void test_diff_s(void **state)
 {
 	test_diff(state, 0);
@@ -443,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_diff_s),
 		cmocka_unit_test(test_diff_d),
 		cmocka_unit_test(test_diff_cvt),
+		cmocka_unit_test(test_fast_vs_soft),
 	};
 	const char *s = getenv("FPU_DIFF_ITERS");
 
