@@ -78,11 +78,12 @@ static uint64_t gen(unsigned mbits, unsigned ebits, uint64_t near)
 		case 3:
 			return sign | 1;			/* min sub */
 		case 4:
-			return sign | fmask;			/* max sub */
+			return sign | fmask;		/* max sub */
 		case 5:
-			return sign | (emax - 1) << mbits | fmask; /* max */
+			/* the largest finite number */
+			return sign | (emax - 1) << mbits | fmask;
 		case 6:
-			return sign | 1ull << mbits;		/* min norm */
+			return sign | 1ull << mbits;	/* min norm */
 		default:
 			return sign | (emax >> 1) << mbits;	/* 1.0 */
 		}
