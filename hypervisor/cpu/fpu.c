@@ -5,35 +5,67 @@
  * never round (min/max, compare, class, sign injection).
  */
 #include "cpu/fpu_priv.h"
+#include "cpu/fpu_fast.h"
 
 #define S (&fpu_fmt_s)
 #define D (&fpu_fmt_d)
 
+/*
+ * Arithmetic: the host fast path (fpu_fast.h) where it is provably
+ * identical, the software core otherwise.
+ */
 uint64_t fpu_add_s(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
-	return FPU_BOX(fpu_soft_add(S, fpu_unbox(a), fpu_unbox(b), 0, rm,
-				    flags));
+	uint64_t r;
+
+	a = fpu_unbox(a);
+	b = fpu_unbox(b);
+	if (rm != FPU_RNE || !fpu_fast_add_s(a, b, &r, flags))
+		r = fpu_soft_add(S, a, b, 0, rm, flags);
+	return FPU_BOX(r);
 }
 
 uint64_t fpu_sub_s(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
-	return FPU_BOX(fpu_soft_add(S, fpu_unbox(a), fpu_unbox(b), 1, rm,
-				    flags));
+	uint64_t r;
+
+	a = fpu_unbox(a);
+	b = fpu_unbox(b);
+	if (rm != FPU_RNE || !fpu_fast_add_s(a, b ^ 0x80000000u, &r, flags))
+		r = fpu_soft_add(S, a, b, 1, rm, flags);
+	return FPU_BOX(r);
 }
 
 uint64_t fpu_mul_s(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
-	return FPU_BOX(fpu_soft_mul(S, fpu_unbox(a), fpu_unbox(b), rm, flags));
+	uint64_t r;
+
+	a = fpu_unbox(a);
+	b = fpu_unbox(b);
+	if (rm != FPU_RNE || !fpu_fast_mul_s(a, b, &r, flags))
+		r = fpu_soft_mul(S, a, b, rm, flags);
+	return FPU_BOX(r);
 }
 
 uint64_t fpu_div_s(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
-	return FPU_BOX(fpu_soft_div(S, fpu_unbox(a), fpu_unbox(b), rm, flags));
+	uint64_t r;
+
+	a = fpu_unbox(a);
+	b = fpu_unbox(b);
+	if (rm != FPU_RNE || !fpu_fast_div_s(a, b, &r, flags))
+		r = fpu_soft_div(S, a, b, rm, flags);
+	return FPU_BOX(r);
 }
 
 uint64_t fpu_sqrt_s(uint64_t a, int rm, unsigned *flags)
 {
-	return FPU_BOX(fpu_soft_sqrt(S, fpu_unbox(a), rm, flags));
+	uint64_t r;
+
+	a = fpu_unbox(a);
+	if (rm != FPU_RNE || !fpu_fast_sqrt_s(a, &r, flags))
+		r = fpu_soft_sqrt(S, a, rm, flags);
+	return FPU_BOX(r);
 }
 
 uint64_t fpu_fma_s(uint64_t a, uint64_t b, uint64_t c, int neg_prod,
@@ -46,26 +78,46 @@ uint64_t fpu_fma_s(uint64_t a, uint64_t b, uint64_t c, int neg_prod,
 
 uint64_t fpu_add_d(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
+	uint64_t r;
+
+	if (rm == FPU_RNE && fpu_fast_add_d(a, b, &r, flags))
+		return r;
 	return fpu_soft_add(D, a, b, 0, rm, flags);
 }
 
 uint64_t fpu_sub_d(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
+	uint64_t r;
+
+	if (rm == FPU_RNE && fpu_fast_add_d(a, b ^ 1ull << 63, &r, flags))
+		return r;
 	return fpu_soft_add(D, a, b, 1, rm, flags);
 }
 
 uint64_t fpu_mul_d(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
+	uint64_t r;
+
+	if (rm == FPU_RNE && fpu_fast_mul_d(a, b, &r, flags))
+		return r;
 	return fpu_soft_mul(D, a, b, rm, flags);
 }
 
 uint64_t fpu_div_d(uint64_t a, uint64_t b, int rm, unsigned *flags)
 {
+	uint64_t r;
+
+	if (rm == FPU_RNE && fpu_fast_div_d(a, b, &r, flags))
+		return r;
 	return fpu_soft_div(D, a, b, rm, flags);
 }
 
 uint64_t fpu_sqrt_d(uint64_t a, int rm, unsigned *flags)
 {
+	uint64_t r;
+
+	if (rm == FPU_RNE && fpu_fast_sqrt_d(a, &r, flags))
+		return r;
 	return fpu_soft_sqrt(D, a, rm, flags);
 }
 
