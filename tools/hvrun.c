@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 	pthread_t in_tid, sig_tid;
 	bool in_started = false;
 	struct hv_exit ex;
+	struct timespec t0;
 	int opt, ret, status;
 
 	while ((opt = getopt_long(argc, argv, "c:m:a:i:h", opts, NULL)) != -1) {
@@ -225,6 +226,7 @@ int main(int argc, char **argv)
 	if (pthread_create(&in_tid, NULL, input_thread, &con) == 0)
 		in_started = true;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = hv_machine_run(con.m, &ex);
 
 	/* Wind down the helper threads. */
@@ -248,6 +250,17 @@ int main(int argc, char **argv)
 		status = 0;
 	} else {
 		status = ex.code == 0 ? 0 : (ex.code & 0xff ? ex.code & 0xff : 1);
+	}
+	if (getenv("HV_STATS")) {
+		struct timespec t1;
+		double secs;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (double)(t1.tv_sec - t0.tv_sec) +
+		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		fprintf(stderr, "hvrun: %.3f s, %llu instructions, %.1f M/s\n",
+			secs, (unsigned long long)hv_machine_instret(con.m),
+			(double)hv_machine_instret(con.m) / secs / 1e6);
 	}
 	close(con.pipe[0]);
 	close(con.pipe[1]);

@@ -38,9 +38,7 @@ void dcache_flush(struct cpu *c)
 {
 	memset(c->dhash, 0, sizeof(c->dhash));
 	c->dpages_used = 0;
-	for (unsigned s = 0; s < TLBSET_N; s++)
-		for (unsigned k = 0; k < TLB_SIZE; k++)
-			c->tlb_x[s][k] = (struct xtlb_entry){ ~0ull, NULL };
+	tlb_flush_fetch(c);
 }
 
 static void dpage_reset(struct cpu *c, struct dpage *dp, uint64_t ppn,

@@ -520,8 +520,10 @@ void insn_decode(uint32_t raw, struct insn *d)
 {
 	memset(d, 0, sizeof(*d));
 	if ((raw & 3) == 3) {
-		d->len = 4;
 		decode32(raw, d);
+		d->len = 4;
+		d->step = 2;
+		d->raw = raw;
 		return;
 	}
 	d->len = 2;
@@ -537,8 +539,9 @@ void insn_decode(uint32_t raw, struct insn *d)
 	}
 	if (d->op == OP_ILLEGAL)
 		d->imm = (int32_t)raw;
-	/* Compressed FP ops use dynamic rounding (irrelevant for ld/st). */
 	d->len = 2;
+	d->step = 1;
+	d->raw = raw;
 }
 
 #define OP_NAME(name) #name,

@@ -39,7 +39,7 @@ void cpu_exec_slice(struct cpu *c, int64_t budget)
 	c->slice_len = budget;
 #define PC (page_va + ((uint64_t)(i - base) << 1))
 #define DISPATCH() do { budget--; goto *labels[i->op]; } while (0)
-#define NEXT() do { i += i->len >> 1; DISPATCH(); } while (0)
+#define NEXT() do { i += i->step; DISPATCH(); } while (0)
 #define SYNC_PC() (c->pc = PC)
 	/* A slow path took a trap: continue at the handler. */
 #define TRAPPED() do { pc = c->pc; goto refill; } while (0)
@@ -130,10 +130,12 @@ refill:
 
 		tlbr = c->tlb_r[set];
 		tlbw = c->tlb_w[set];
-		if (unlikely(xe->tag != (pc & PAGE_MASK) ||
-			     dp->gen != atomic_load_explicit(
-				     &c->plat->code_gen[dp->ppn],
-				     memory_order_relaxed))) {
+		/*
+		 * No generation check here: a store by this vCPU into a
+		 * code page drops its fetch TLB (mmu.c), and other vCPUs
+		 * must run fence.i to see new code, as the spec requires.
+		 */
+		if (unlikely(xe->tag != (pc & PAGE_MASK))) {
 			c->pc = pc;
 			dp = mmu_fetch_page(c, pc);
 			if (!dp)
@@ -194,10 +196,9 @@ L_CROSS_PAGE:
 	pc = PC;
 	goto refill;
 L_ILLEGAL:
-	/* stval = 0 for illegal instructions, as QEMU 7.2 reports it. */
-	EXC(EXC_ILLEGAL, 0);
 illegal:
-	EXC(EXC_ILLEGAL, 0);
+	/* stval holds the instruction's encoding, as QEMU 7.2 reports. */
+	EXC(EXC_ILLEGAL, i->raw);
 
 L_LUI:   x[i->rd] = (int64_t)i->imm; NEXT();
 L_AUIPC: x[i->rd] = PC + (int64_t)i->imm; NEXT();

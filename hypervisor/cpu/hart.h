@@ -152,6 +152,7 @@ struct cpu {
 
 /* mmu.c */
 void tlb_flush(struct cpu *c);
+void tlb_flush_fetch(struct cpu *c);
 void tlb_update_set(struct cpu *c);
 /*
  * Slow paths: translate, check, access RAM or MMIO, fill the TLB. On a
@@ -167,7 +168,7 @@ struct dpage *mmu_fetch_page(struct cpu *c, uint64_t va);
 /* Fetches raw instruction bits across a page boundary (slow). */
 bool mmu_fetch_raw(struct cpu *c, uint64_t va, uint32_t *raw);
 /* Writes guest RAM from a device or the firmware, tracking code/dirty. */
-void mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len);
+bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len);
 
 /* dcache.c */
 void dcache_flush(struct cpu *c);

@@ -61,11 +61,13 @@ struct insn {
 	uint8_t rs3;	/* fused multiply-add third operand */
 	uint8_t rm;	/* FP rounding mode field (7 = dynamic) */
 	uint8_t len;	/* 2 or 4 */
-	uint8_t pad;
+	uint8_t step;	/* len / 2: slots to the next instruction */
 	int32_t imm;	/* sign-extended immediate; CSR number for CSR ops */
+	uint32_t raw;	/* the encoding, for stval of illegal instructions */
 };
 
-_Static_assert(sizeof(struct insn) == 12, "struct insn is 12 bytes");
+/* A power of two, so that pc = page + (slot index << 1) is a shift. */
+_Static_assert(sizeof(struct insn) == 16, "struct insn is 16 bytes");
 
 /*
  * Decodes one instruction (@raw holds 16 or 32 bits; the low two bits say

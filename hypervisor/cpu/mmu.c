@@ -23,13 +23,18 @@
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_SV39 8ull
 
+void tlb_flush_fetch(struct cpu *c)
+{
+	for (unsigned s = 0; s < TLBSET_N; s++)
+		for (unsigned k = 0; k < TLB_SIZE; k++)
+			c->tlb_x[s][k] = (struct xtlb_entry){ ~0ull, NULL };
+}
+
 void tlb_flush(struct cpu *c)
 {
 	memset(c->tlb_r, 0xff, sizeof(c->tlb_r));
 	memset(c->tlb_w, 0xff, sizeof(c->tlb_w));
-	for (unsigned s = 0; s < TLBSET_N; s++)
-		for (unsigned k = 0; k < TLB_SIZE; k++)
-			c->tlb_x[s][k] = (struct xtlb_entry){ ~0ull, NULL };
+	tlb_flush_fetch(c);
 }
 
 static void tlb_flush_writes(struct cpu *c)
@@ -45,13 +50,20 @@ void tlb_update_set(struct cpu *c)
 		c->tlbset = (c->status & SSTATUS_SUM) ? TLBSET_SUM : TLBSET_S;
 }
 
-void mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
+/*
+ * Records a write to guest RAM by anyone (vCPU slow path, device, SBI,
+ * dom0 later): invalidates decoded code of the pages. Returns true if a
+ * page held decoded code, so a vCPU writer can drop its own fetch TLB.
+ */
+bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
 {
+	bool code = false;
+
 	struct bus *bus = p->bus;
 	uint64_t first, last;
 
 	if (!len || !bus_is_ram(bus, pa, len))
-		return;
+		return false;
 	first = (pa - bus->ram_base) >> PAGE_SHIFT;
 	last = (pa + len - 1 - bus->ram_base) >> PAGE_SHIFT;
 	for (uint64_t n = first; n <= last; n++) {
@@ -61,8 +73,18 @@ void mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
 		if (fl & PFLAG_CODE) {
 			atomic_fetch_and(&p->pflags[n], (uint8_t)~PFLAG_CODE);
 			atomic_fetch_add(&p->code_gen[n], 1);
+			code = true;
 		}
 	}
+	return code;
+}
+
+/* A vCPU wrote guest RAM: its next fetch from a rewritten code page
+ * must decode afresh (self-modifying code on this hart). */
+static void note_cpu_write(struct cpu *c, uint64_t pa, uint64_t len)
+{
+	if (mem_note_write(c->plat, pa, len))
+		tlb_flush_fetch(c);
 }
 
 static inline uint64_t fault_cause(enum access acc, bool page)
@@ -142,7 +164,7 @@ retry:
 				if (!atomic_compare_exchange_strong(slot, &pte,
 								    want))
 					goto retry;
-				mem_note_write(c->plat, pte_pa, 8);
+				note_cpu_write(c, pte_pa, 8);
 			}
 		}
 		*pa = ((ppn << PAGE_SHIFT) & ~((1ull << (PAGE_SHIFT + 9 * level))
@@ -224,7 +246,7 @@ static bool access_one(struct cpu *c, uint64_t va, unsigned size,
 			*val = ram_read(host, size);
 			fill_read(c, va, pa);
 		} else {
-			mem_note_write(c->plat, pa, size);
+			note_cpu_write(c, pa, size);
 			ram_write(host, size, *val);
 			fill_write(c, va, pa);
 		}
@@ -295,7 +317,7 @@ void *mmu_amo_ptr(struct cpu *c, uint64_t va, unsigned size, bool write)
 		return NULL;
 	}
 	if (write) {
-		mem_note_write(c->plat, pa, size);
+		note_cpu_write(c, pa, size);
 		fill_write(c, va, pa);
 	} else {
 		fill_read(c, va, pa);

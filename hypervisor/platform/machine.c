@@ -358,6 +358,15 @@ size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 	return uart_input(m->uart, buf, len);
 }
 
+uint64_t hv_machine_instret(const struct hv_machine *m)
+{
+	uint64_t n = 0;
+
+	for (unsigned h = 0; h < m->plat.nr_cpus; h++)
+		n += cpu_ops_of(m->plat.cpus[h])->instret(m->plat.cpus[h]);
+	return n;
+}
+
 void hv_machine_destroy(struct hv_machine *m)
 {
 	if (!m)

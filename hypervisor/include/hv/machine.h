@@ -62,6 +62,9 @@ void hv_machine_stop(struct hv_machine *m);
 size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 				size_t len);
 
+/* Instructions retired by all vCPUs so far. */
+uint64_t hv_machine_instret(const struct hv_machine *m);
+
 void hv_machine_destroy(struct hv_machine *m);	/* NULL is a no-op */
 
 /* Parses "512M", "1G", "65536K", a plain number (MiB). -EINVAL if bad. */
