@@ -96,3 +96,4 @@ distclean:
 
 .PHONY: all check install demo clean distclean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+.SECONDARY:
