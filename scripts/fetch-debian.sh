@@ -19,7 +19,7 @@ SUITE=trixie
 # Suite names to try, in order: the codename, then its alias while the
 # alias still means the codename (checked against the signed Release).
 SUITES=(trixie stable)
-MIRROR=http://deb.debian.org/debian
+MIRROR=${HV_DEBIAN_MIRROR:-http://deb.debian.org/debian}   # a local mirror may stand in
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 ARCH=riscv64
 
