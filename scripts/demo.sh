@@ -8,7 +8,6 @@
 # BUILD/bin/hvrun) or qemu (qemu-system-riscv64, the reference).
 # HV_DEMO_VCPUS sets the vCPU count (2).
 set -uo pipefail
-shopt -s extglob
 cd "$(dirname "$0")/.." || exit 1
 build=${1:?usage: $0 BUILD}
 . tests/scripts/lib-debian.sh
@@ -37,8 +36,8 @@ hv)
 		--memory "$DEBIAN_MEMORY" --vcpus "$vcpus" --cmdline "$cmdline")
 	;;
 qemu)
-	read -r -a cmd <<<"$(debian_qemu_cmd "$vcpus")"
-	cmd+=(-append "$cmdline")
+	debian_qemu_argv "$vcpus"
+	cmd=("${DEBIAN_QEMU_ARGV[@]}" -append "$cmdline")
 	;;
 *)
 	die "HV_DEMO_RUNNER=$runner: expected hv or qemu"
@@ -71,10 +70,12 @@ show_until() {
 		# this would answer into its own input, so leave it out.
 		if [ -n "$esc" ] || [ "$c" = $'\e' ]; then
 			esc+=$c
-			case $esc in
-			$'\e' | $'\e[' | $'\e['[0-9]*([0-9;])) continue ;;
-			$'\e[6n') esc=''; continue ;;
-			esac
+			# Unfinished: ESC, or ESC [ and parameters so far.
+			[[ $esc =~ ^$'\e'(\[[0-9\;]*)?$ ]] && continue
+			if [ "$esc" = $'\e[6n' ]; then
+				esc=''
+				continue
+			fi
 			c=$esc
 			esc=''
 		fi

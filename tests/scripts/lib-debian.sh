@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for tests that run the Debian guest (guests/debian) and compare
 # its console output. Source it; it defines functions only.
 #
@@ -27,11 +28,12 @@ debian_workload() {
 		END { exit !(begun && done) }'
 }
 
-# debian_qemu_cmd VCPUS [CMDLINE]: the QEMU command line for the guest.
-debian_qemu_cmd() {
-	echo qemu-system-riscv64 -M virt -m "$DEBIAN_MEMORY" -smp "$1" \
-		-nographic -no-reboot -bios default \
-		-kernel "$DEBIAN_KERNEL" -initrd "$DEBIAN_INITRD"
+# debian_qemu_argv VCPUS: sets the array DEBIAN_QEMU_ARGV to the QEMU
+# command line for the guest, all but -append.
+debian_qemu_argv() {
+	DEBIAN_QEMU_ARGV=(qemu-system-riscv64 -M virt -m "$DEBIAN_MEMORY"
+		-smp "$1" -nographic -no-reboot -bios default
+		-kernel "$DEBIAN_KERNEL" -initrd "$DEBIAN_INITRD")
 }
 
 # debian_run_qemu VCPUS LOG [CMDLINE] [TIMEOUT]: boots the guest under QEMU,
@@ -39,7 +41,8 @@ debian_qemu_cmd() {
 # timed out).
 debian_run_qemu() {
 	local vcpus=$1 log=$2 cmdline=${3:-$DEBIAN_CMDLINE} limit=${4:-300}
-	timeout -k 10 "$limit" $(debian_qemu_cmd "$vcpus") \
+	debian_qemu_argv "$vcpus"
+	timeout -k 10 "$limit" "${DEBIAN_QEMU_ARGV[@]}" \
 		-append "$cmdline" </dev/null >"$log" 2>&1
 }
 
