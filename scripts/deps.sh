@@ -12,7 +12,7 @@ PKGS=(
 	libseccomp-dev libprotobuf-c-dev protobuf-c-compiler
 	libcpg-dev libquorum-dev libvotequorum-dev libcmap-dev
 	libcorosync-common-dev librdmacm-dev libibverbs-dev
-	debian-archive-keyring gpgv apt
+	debian-archive-keyring gpgv apt dpkg xz-utils zstd coreutils
 	hyperfine
 )
 
