@@ -25,6 +25,7 @@ struct uart;
 /* Per guest-RAM-page flags that force the store slow path. */
 #define PFLAG_CODE	0x01	/* some vCPU holds decoded code of the page */
 #define PFLAG_NOTDIRTY	0x02	/* log-dirty on and page clean this round */
+#define PFLAG_CODE_SAFE	0x04	/* ...and no vCPU has a write-TLB entry for it */
 
 /*
  * What the vCPUs share: the address space, per-page flags, guest time and

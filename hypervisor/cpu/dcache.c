@@ -11,8 +11,6 @@
 #include <sys/mman.h>
 #include "hart.h"
 
-void mmu_code_page_added(struct cpu *c);
-
 int dcache_init(struct cpu *c)
 {
 	void *p = mmap(NULL, DCACHE_PAGES * sizeof(struct dpage),
@@ -34,10 +32,24 @@ void dcache_fini(struct cpu *c)
 	c->dpages = NULL;
 }
 
-void dcache_flush(struct cpu *c)
+void dcache_drop(struct cpu *c)
 {
 	memset(c->dhash, 0, sizeof(c->dhash));
 	c->dpages_used = 0;
+	tlb_flush_fetch(c);
+}
+
+/*
+ * fence.i. Every write to a page with decoded code bumps the page's
+ * generation (the slow path, devices and dom0 through mem_note_write; the
+ * store fast path is closed to such pages on every vCPU, see
+ * dpage_reset), so a decoded page is current exactly when its generation
+ * matches. Dropping the fetch TLB sends the next fetch from each page
+ * through dcache_get, which checks it: Linux's frequent fence.i (every
+ * flush_icache_all, local and through SBI) costs no re-decoding.
+ */
+void dcache_flush(struct cpu *c)
+{
 	tlb_flush_fetch(c);
 }
 
@@ -45,15 +57,26 @@ static void dpage_reset(struct cpu *c, struct dpage *dp, uint64_t ppn,
 			const uint8_t *host)
 {
 	struct cpu_platform *p = c->plat;
+	uint8_t old = atomic_fetch_or(&p->pflags[ppn], PFLAG_CODE);
 
-	atomic_fetch_or(&p->pflags[ppn], PFLAG_CODE);
+	/*
+	 * Before anything is decoded, no vCPU may keep a write-TLB entry
+	 * for the page: their stores must take the slow path, which bumps
+	 * the generation. Write entries are only filled for pages whose
+	 * flags are zero, so one round of acknowledgements suffices until
+	 * a store clears the flags again.
+	 */
+	if (!(old & PFLAG_CODE_SAFE)) {
+		cpu_request_others(c, REQ_FLUSH_WTLB);
+		atomic_fetch_or(&p->pflags[ppn], PFLAG_CODE_SAFE);
+	}
 	dp->ppn = ppn;
 	dp->host = host;
 	dp->gen = atomic_load(&p->code_gen[ppn]);
 	memset(dp->slot, 0, sizeof(dp->slot));
 	dp->slot[DPAGE_SLOTS].op = OP_PAGE_END;
 	/* Our own stores into this page must now take the slow path. */
-	mmu_code_page_added(c);
+	tlb_flush_writes(c);
 }
 
 static inline unsigned dhash_of(uint64_t ppn)
@@ -76,7 +99,7 @@ struct dpage *dcache_get(struct cpu *c, uint64_t ppn, uint8_t *host)
 		h = (h + 1) & (DCACHE_HASH - 1);
 	}
 	if (c->dpages_used == DCACHE_PAGES) {
-		dcache_flush(c);
+		dcache_drop(c);
 		h = dhash_of(ppn);
 	}
 	dp = &c->dpages[c->dpages_used++];

@@ -340,7 +340,10 @@ L_FENCE_I:
 L_SFENCE_VMA:
 	if (c->priv == PRV_U)
 		goto illegal;
-	tlb_flush(c);
+	if (i->rs1)
+		tlb_flush_va(c, x[i->rs1]);
+	else
+		tlb_flush(c);
 	NEXT_REFILL();
 L_ECALL:
 	if (c->priv == PRV_U)

@@ -94,22 +94,28 @@ void cpu_handle_requests(struct cpu *c)
 		tlb_flush(c);
 	if (r & REQ_FLUSH_CODE)
 		dcache_flush(c);
+	if (r & REQ_FLUSH_WTLB)
+		tlb_flush_writes(c);
 	pthread_mutex_lock(&c->plat->ack_lock);
 	atomic_store(&c->ack_seq, seq);
 	pthread_cond_broadcast(&c->plat->ack_cond);
 	pthread_mutex_unlock(&c->plat->ack_lock);
 }
 
-void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
+static uint64_t post_request(struct cpu *t, unsigned req)
 {
-	struct cpu_platform *p = t->plat;
 	uint64_t seq;
 
 	atomic_fetch_or(&t->req, req);
 	seq = atomic_fetch_add(&t->req_seq, 1) + 1;
 	cpu_kick(t);
-	if (!wait)
-		return;
+	return seq;
+}
+
+static void wait_ack(struct cpu *self, struct cpu *t, uint64_t seq)
+{
+	struct cpu_platform *p = t->plat;
+
 	pthread_mutex_lock(&p->ack_lock);
 	while (atomic_load(&t->ack_seq) < seq && !atomic_load(&t->stopping)) {
 		struct timespec ts;
@@ -134,6 +140,27 @@ void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
 		pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &ts);
 	}
 	pthread_mutex_unlock(&p->ack_lock);
+}
+
+void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
+{
+	uint64_t seq = post_request(t, req);
+
+	if (wait)
+		wait_ack(self, t, seq);
+}
+
+void cpu_request_others(struct cpu *self, unsigned req)
+{
+	struct cpu_platform *p = self->plat;
+	uint64_t seq[HV_MAX_VCPUS];
+
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		if (p->cpus[h] != self)
+			seq[h] = post_request(p->cpus[h], req);
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		if (p->cpus[h] != self)
+			wait_ack(self, p->cpus[h], seq[h]);
 }
 
 /* Sleeps until an interrupt is pending-and-enabled (in sie), a kick, or
@@ -188,7 +215,7 @@ static void hart_reset_for_start(struct cpu *c)
 	c->lr_valid = false;
 	c->wfi = false;
 	tlb_flush(c);
-	dcache_flush(c);
+	dcache_drop(c);
 	tlb_update_set(c);
 	atomic_store(&c->hsm, HSM_STARTED);
 }

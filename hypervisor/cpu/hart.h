@@ -94,7 +94,7 @@ struct xtlb_entry {
 /* Requests one vCPU thread makes of another (bits of cpu.req). */
 #define REQ_FLUSH_TLB	0x1	/* sfence.vma */
 #define REQ_FLUSH_CODE	0x2	/* fence.i */
-#define REQ_STOP	0x4	/* return from run() */
+#define REQ_FLUSH_WTLB	0x4	/* drop write-TLB entries (a page became code) */
 
 /* HSM states (SBI) */
 enum { HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2,
@@ -126,6 +126,8 @@ struct cpu {
 	struct tlb_entry tlb_w[TLBSET_N][TLB_SIZE];
 	struct xtlb_entry tlb_x[TLBSET_N][TLB_SIZE];
 	unsigned tlbset;	/* current set, from priv and SUM */
+	/* Virtual range holding entries filled from superpages. */
+	uint64_t super_lo, super_hi;
 	struct dpage *dpages;	/* pool of DCACHE_PAGES */
 	unsigned dpages_used;
 	struct dpage *dhash[DCACHE_HASH];
@@ -152,6 +154,10 @@ struct cpu {
 
 /* mmu.c */
 void tlb_flush(struct cpu *c);
+/* sfence.vma with an address: drops that page's entries (all of them if
+ * the address lies where superpage translations were cached). */
+void tlb_flush_va(struct cpu *c, uint64_t va);
+void tlb_flush_writes(struct cpu *c);
 void tlb_flush_fetch(struct cpu *c);
 void tlb_update_set(struct cpu *c);
 /*
@@ -171,7 +177,10 @@ bool mmu_fetch_raw(struct cpu *c, uint64_t va, uint32_t *raw);
 bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len);
 
 /* dcache.c */
+/* fence.i: every decoded page is re-validated before its next use. */
 void dcache_flush(struct cpu *c);
+/* Drops every decoded page. */
+void dcache_drop(struct cpu *c);
 struct dpage *dcache_get(struct cpu *c, uint64_t ppn, uint8_t *host_page);
 int dcache_init(struct cpu *c);
 void dcache_fini(struct cpu *c);
@@ -193,6 +202,8 @@ void sbi_call(struct cpu *c);
 /* hart.c */
 void cpu_request(struct cpu *self, struct cpu *target, unsigned req,
 		 bool wait);
+/* Makes @req of every other vCPU and waits until all have acted. */
+void cpu_request_others(struct cpu *self, unsigned req);
 void cpu_handle_requests(struct cpu *c);
 void cpu_kick(struct cpu *c);
 

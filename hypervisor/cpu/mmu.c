@@ -35,11 +35,32 @@ void tlb_flush(struct cpu *c)
 	memset(c->tlb_r, 0xff, sizeof(c->tlb_r));
 	memset(c->tlb_w, 0xff, sizeof(c->tlb_w));
 	tlb_flush_fetch(c);
+	c->super_lo = ~0ull;
+	c->super_hi = 0;
 }
 
-static void tlb_flush_writes(struct cpu *c)
+void tlb_flush_writes(struct cpu *c)
 {
 	memset(c->tlb_w, 0xff, sizeof(c->tlb_w));
+}
+
+void tlb_flush_va(struct cpu *c, uint64_t va)
+{
+	unsigned idx = (va >> PAGE_SHIFT) & (TLB_SIZE - 1);
+	uint64_t tag = va & PAGE_MASK;
+
+	if (va >= c->super_lo && va < c->super_hi) {
+		tlb_flush(c);
+		return;
+	}
+	for (unsigned s = 0; s < TLBSET_N; s++) {
+		if (c->tlb_r[s][idx].tag == tag)
+			c->tlb_r[s][idx].tag = ~0ull;
+		if (c->tlb_w[s][idx].tag == tag)
+			c->tlb_w[s][idx].tag = ~0ull;
+		if (c->tlb_x[s][idx].tag == tag)
+			c->tlb_x[s][idx].tag = ~0ull;
+	}
 }
 
 void tlb_update_set(struct cpu *c)
@@ -59,6 +80,9 @@ bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
 {
 	bool code = false;
 
+	/* Pairs with the flag update in dpage_reset: either the decoder
+	 * sees our data or we see its flag and bump the generation. */
+	atomic_thread_fence(memory_order_seq_cst);
 	struct bus *bus = p->bus;
 	uint64_t first, last;
 
@@ -70,8 +94,9 @@ bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
 		uint8_t fl = atomic_load_explicit(&p->pflags[n],
 						  memory_order_acquire);
 
-		if (fl & PFLAG_CODE) {
-			atomic_fetch_and(&p->pflags[n], (uint8_t)~PFLAG_CODE);
+		if (fl & (PFLAG_CODE | PFLAG_CODE_SAFE)) {
+			atomic_fetch_and(&p->pflags[n],
+					 (uint8_t)~(PFLAG_CODE | PFLAG_CODE_SAFE));
 			atomic_fetch_add(&p->code_gen[n], 1);
 			code = true;
 		}
@@ -167,6 +192,16 @@ retry:
 				note_cpu_write(c, pte_pa, 8);
 			}
 		}
+		if (level > 0) {
+			/* Cached in 4 KiB pieces: remember where. */
+			uint64_t sz = 1ull << (PAGE_SHIFT + 9 * level);
+			uint64_t lo = va & ~(sz - 1);
+
+			if (lo < c->super_lo)
+				c->super_lo = lo;
+			if (lo + sz > c->super_hi)
+				c->super_hi = lo + sz;
+		}
 		*pa = ((ppn << PAGE_SHIFT) & ~((1ull << (PAGE_SHIFT + 9 * level))
 					       - 1)) |
 		      (va & ((1ull << (PAGE_SHIFT + 9 * level)) - 1));
@@ -246,8 +281,8 @@ static bool access_one(struct cpu *c, uint64_t va, unsigned size,
 			*val = ram_read(host, size);
 			fill_read(c, va, pa);
 		} else {
-			note_cpu_write(c, pa, size);
 			ram_write(host, size, *val);
+			note_cpu_write(c, pa, size);
 			fill_write(c, va, pa);
 		}
 		return true;
@@ -375,9 +410,4 @@ bool mmu_fetch_raw(struct cpu *c, uint64_t va, uint32_t *raw)
 	return true;
 }
 
-/* Used by dcache.c when a page gains decoded code. */
-void mmu_code_page_added(struct cpu *c);
-void mmu_code_page_added(struct cpu *c)
-{
-	tlb_flush_writes(c);
-}
+
