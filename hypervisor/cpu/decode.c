@@ -145,6 +145,14 @@ static void decode_op(struct insn *d, uint32_t raw, int word)
 	if (op == OP_ILLEGAL)
 		return set_illegal(d, raw);
 	r_type(d, raw, op);
+	/*
+	 * `div rd, rd, zero` is Linux's cpu_relax() on cores without
+	 * Zihintpause: a spin-wait hint, which the interpreter turns into
+	 * a yield of the host thread (like pause-loop exiting).
+	 */
+	if (op == OP_DIV && d->rs2 == 0 && d->rs1 == bits(raw, 11, 7) &&
+	    d->rs1 != 0)
+		d->op = OP_RELAX;
 }
 
 static void decode_system(struct insn *d, uint32_t raw)
@@ -332,7 +340,10 @@ static void decode32(uint32_t raw, struct insn *d)
 	case 0x33: return decode_op(d, raw, 0);
 	case 0x3b: return decode_op(d, raw, 1);
 	case 0x0f:
-		if (bits(raw, 14, 12) == 0)
+		if (raw == 0x0100000f) {	/* pause (Zihintpause) */
+			d->op = OP_RELAX;
+			d->rd = X_SINK;
+		} else if (bits(raw, 14, 12) == 0)
 			d->op = OP_FENCE;
 		else if (bits(raw, 14, 12) == 1)
 			d->op = OP_FENCE_I;

@@ -331,6 +331,17 @@ L_REMUW: {
 	NEXT();
 }
 
+L_RELAX:
+	/*
+	 * A spin-wait hint: `pause`, or `div rd, rd, zero` (rd = -1) as
+	 * cpu_relax() on cores without Zihintpause. Then yield.
+	 */
+	x[i->rd] = ~0ull;
+	if (++c->relax_count < RELAX_SPINS)
+		NEXT();
+	c->relax_count = 0;
+	c->relax = true;
+	NEXT_OUT();
 L_FENCE:
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	NEXT();

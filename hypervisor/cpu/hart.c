@@ -6,6 +6,7 @@
  * target has acted on them at an instruction boundary.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -238,6 +239,15 @@ static void interp_run(struct cpu *c)
 			sleep_wfi(c);
 			c->wfi = false;
 			continue;
+		}
+		if (c->relax) {
+			/*
+			 * The guest spins, most likely on a lock held by a vCPU
+			 * whose thread the host has not scheduled: let it run.
+			 */
+			c->relax = false;
+			if (c->plat->nr_cpus > 1)
+				sched_yield();
 		}
 		cpu_check_irq(c);
 		cpu_exec_slice(c, SLICE);

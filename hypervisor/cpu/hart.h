@@ -91,6 +91,9 @@ struct xtlb_entry {
 #define DCACHE_HASH	4096	/* power of two, > DCACHE_PAGES */
 #define DCACHE_PAGES	2048	/* decoded pages per vCPU before a flush */
 
+/* Spin-wait hints in a row after which a vCPU yields its host thread. */
+#define RELAX_SPINS 64
+
 /* Requests one vCPU thread makes of another (bits of cpu.req). */
 #define REQ_FLUSH_TLB	0x1	/* sfence.vma */
 #define REQ_FLUSH_CODE	0x2	/* fence.i */
@@ -137,6 +140,8 @@ struct cpu {
 	int64_t slice_len;	/* the slice's initial budget */
 	bool end_slice;		/* set by CSR writes that may unmask irqs */
 	bool wfi;		/* wfi executed: sleep before the next slice */
+	bool relax;		/* spin-wait hint: yield the host CPU */
+	unsigned relax_count;	/* spin-wait hints since the last yield */
 	/* Decode slots for an instruction that straddles two pages. */
 	struct insn xslots[DPAGE_SLOTS + 2];
 
