@@ -263,6 +263,21 @@ uint64_t h_op(struct harness *h, uint32_t insn, uint64_t a, uint64_t b)
 	return c->x[A0];
 }
 
+void h_check_cases(struct harness *h, const struct h_case *k, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		uint64_t got = h_op(h, k[j].insn, k[j].a, k[j].b);
+
+		if (got != k[j].want)
+			fail_msg("case %zu (insn %08x, a=%#llx b=%#llx): got "
+				 "%#llx want %#llx", j, k[j].insn,
+				 (unsigned long long)k[j].a,
+				 (unsigned long long)k[j].b,
+				 (unsigned long long)got,
+				 (unsigned long long)k[j].want);
+	}
+}
+
 uint64_t h_trap1(struct harness *h, struct cpu *c, uint32_t insn,
 		 uint64_t cause)
 {

@@ -133,6 +133,14 @@ uint64_t h_resume(struct harness *h, struct cpu *c, uint64_t end);
  * a2 = @b (a0 = a marker) and returns a0; fails the test if it traps.
  */
 uint64_t h_op(struct harness *h, uint32_t insn, uint64_t a, uint64_t b);
+/* A table of h_op() cases: a0 = insn(a1 = a, a2 = b) must be want. */
+struct h_case {
+	uint32_t insn;
+	uint64_t a, b, want;
+};
+void h_check_cases(struct harness *h, const struct h_case *k, size_t n);
+#define H_CHECK(h, k) h_check_cases(h, k, sizeof(k) / sizeof((k)[0]))
+
 /*
  * Runs @insn on @c at H_CODE expecting a trap: checks scause = @cause
  * and sepc = H_CODE, returns stval.

@@ -10,31 +10,9 @@
 #define M64 0xffffffffffffffffull
 #define I64MIN 0x8000000000000000ull
 
-struct case2 {
-	uint32_t insn;
-	uint64_t a, b, want;
-};
-
-static void run_cases(struct harness *h, const struct case2 *k, size_t n)
-{
-	for (size_t j = 0; j < n; j++) {
-		uint64_t got = h_op(h, k[j].insn, k[j].a, k[j].b);
-
-		if (got != k[j].want)
-			fail_msg("case %zu (insn %08x, a=%#llx b=%#llx): got "
-				 "%#llx want %#llx", j, k[j].insn,
-				 (unsigned long long)k[j].a,
-				 (unsigned long long)k[j].b,
-				 (unsigned long long)got,
-				 (unsigned long long)k[j].want);
-	}
-}
-
-#define RUN(h, k) run_cases(h, k, sizeof(k) / sizeof(k[0]))
-
 static void test_alu(void **state)
 {
-	static const struct case2 k[] = {
+	static const struct h_case k[] = {
 		{ ADD(A0, A1, A2), M64, 2, 1 },
 		{ ADD(A0, A1, A2), 0x7fffffffffffffffull, 1, I64MIN },
 		{ SUB(A0, A1, A2), 0, 1, M64 },
@@ -53,12 +31,12 @@ static void test_alu(void **state)
 		{ ANDI(A0, A1, 0x7ff), M64, 0, 0x7ff },
 	};
 
-	RUN(*state, k);
+	H_CHECK(*state, k);
 }
 
 static void test_shifts(void **state)
 {
-	static const struct case2 k[] = {
+	static const struct h_case k[] = {
 		{ SLL(A0, A1, A2), 1, 63, I64MIN },
 		{ SLL(A0, A1, A2), 1, 64, 1 },		/* only 6 bits count */
 		{ SLL(A0, A1, A2), 3, 0xffffffffffffff41ull, 6 },
@@ -76,12 +54,12 @@ static void test_shifts(void **state)
 		  0x8765432112345678ull },
 	};
 
-	RUN(*state, k);
+	H_CHECK(*state, k);
 }
 
 static void test_word_ops(void **state)
 {
-	static const struct case2 k[] = {
+	static const struct h_case k[] = {
 		/* 32-bit results, sign-extended, upper source bits ignored */
 		{ ADDIW(A0, A1, 1), 0x7fffffff, 0, 0xffffffff80000000ull },
 		{ ADDIW(A0, A1, 0), 0xffffffff00000001ull, 0, 1 },
@@ -107,12 +85,12 @@ static void test_word_ops(void **state)
 		{ SRAW(A0, A1, A2), 0x80000000ull, 33, 0xffffffffc0000000ull },
 	};
 
-	RUN(*state, k);
+	H_CHECK(*state, k);
 }
 
 static void test_compare(void **state)
 {
-	static const struct case2 k[] = {
+	static const struct h_case k[] = {
 		{ SLT(A0, A1, A2), M64, 1, 1 },
 		{ SLTU(A0, A1, A2), M64, 1, 0 },
 		{ SLT(A0, A1, A2), 1, M64, 0 },
@@ -130,7 +108,7 @@ static void test_compare(void **state)
 		{ SLTU(A0, ZERO, A2), 0, 7, 1 },	/* snez */
 	};
 
-	RUN(*state, k);
+	H_CHECK(*state, k);
 }
 
 static void test_lui_auipc(void **state)
