@@ -135,7 +135,8 @@ void h_write(struct harness *h, uint64_t pa, const void *src, size_t len)
 	memcpy(h->ram + (pa - H_RAM_BASE), src, len);
 	if (mem_note_write(&h->plat, pa, len))
 		for (unsigned n = 0; n < h->nr_cpus; n++)
-			dcache_flush(h->cpu[n]);
+			if (!h->threaded[n])
+				dcache_flush(h->cpu[n]);
 }
 
 void h_w32(struct harness *h, uint64_t pa, uint32_t v)

@@ -71,6 +71,8 @@ struct harness {
 	struct uart *uart;
 	struct cpu *cpu[HV_MAX_VCPUS];
 	unsigned nr_cpus;
+	/* vCPUs a test runs on their own threads: h_write leaves them be */
+	bool threaded[HV_MAX_VCPUS];
 	/* SBI console output (uart backend) */
 	pthread_mutex_t out_lock;
 	char out[H_OUT_MAX + 1];
@@ -101,7 +103,8 @@ int h_teardown(void **state);
 void *h_ptr(struct harness *h, uint64_t pa);
 /*
  * Copies into guest RAM as a device would: decoded code of the range is
- * dropped on every vCPU (tests rewrite snippets in place).
+ * dropped on every vCPU not marked threaded (tests rewrite snippets in
+ * place).
  */
 void h_write(struct harness *h, uint64_t pa, const void *src, size_t len);
 void h_w32(struct harness *h, uint64_t pa, uint32_t v);
