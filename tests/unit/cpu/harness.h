@@ -315,9 +315,9 @@ enum { AMO_ADD = 0x00, AMO_SWAP = 0x01, AMO_XOR = 0x04, AMO_OR = 0x08,
 #define FCLASS_D(rd, a)		FOP(0x71, 1, rd, a, 0)
 #define FMV_W_X(rd, a)		FOP(0x78, 0, rd, a, 0)
 #define FMV_D_X(rd, a)		FOP(0x79, 0, rd, a, 0)
-#define FMADD_D(rd, a, b, c, rm) \
-	((uint32_t)(c) << 27 | 1u << 25 | (uint32_t)(b) << 20 | \
-	 (uint32_t)(a) << 15 | (uint32_t)(rm) << 12 | (uint32_t)(rd) << 7 | 0x43)
+#define FMADD_D(rd, a, b, c, rm)					\
+	(U32(c) << 27 | 1u << 25 | U32(b) << 20 | U32(a) << 15 |	\
+	 U32(rm) << 12 | U32(rd) << 7 | 0x43u)
 
 #define RM_RNE 0
 #define RM_RTZ 1

@@ -171,8 +171,8 @@ static void test_amo(void **state)
 			after &= 0xffffffff;
 		if (old != k[j].old || after != k[j].after ||
 		    (k[j].width == 2 && guard != 0xdeadbeef))
-			fail_msg("amo case %zu: old %#llx mem %#llx guard %#llx",
-				 j, (unsigned long long)old,
+			fail_msg("amo case %zu: old %#llx mem %#llx "
+				 "guard %#llx", j, (unsigned long long)old,
 				 (unsigned long long)after,
 				 (unsigned long long)guard);
 	}
