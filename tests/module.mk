@@ -15,3 +15,13 @@ TESTS += $(UNIT_TESTS)
 # Script tests (differential runs, bad-input runs): each is a bash script
 # run as `bash SCRIPT BUILD` that exits 0 on success, 77 when skipped.
 SCRIPTS_CHECK += $(sort $(wildcard tests/scripts/test_*.sh))
+
+# The interpreter tests share a bench (tests/unit/cpu/harness.c): a static
+# pattern rule, so it wins over the implicit one above.
+CPU_TEST_HARNESS := $(BUILD)/obj/tests/unit/cpu/harness.o
+CPU_UNIT_TESTS := $(filter $(BUILD)/tests/unit/cpu/%,$(UNIT_TESTS))
+$(CPU_UNIT_TESTS): $(BUILD)/tests/unit/cpu/%: \
+		$(BUILD)/obj/tests/unit/cpu/%.o $(CPU_TEST_HARNESS) $(LIBHV)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)

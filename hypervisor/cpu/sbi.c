@@ -73,7 +73,8 @@ static int64_t for_harts(struct cpu *c, uint64_t mask, uint64_t base,
 	for (unsigned b = 0; b < 64 && (mask >> b); b++) {
 		if (!(mask >> b & 1))
 			continue;
-		if (base + b >= p->nr_cpus)
+		/* base + b may wrap: compare without adding */
+		if (base >= p->nr_cpus || b >= p->nr_cpus - base)
 			return SBI_ERR_INVALID_PARAM;
 	}
 	for (unsigned b = 0; b < 64 && (mask >> b); b++)
@@ -109,19 +110,27 @@ static void hsm_call(struct cpu *c, uint64_t fid)
 {
 	struct cpu_platform *p = c->plat;
 	struct cpu *t;
-	int expect;
 
 	switch (fid) {
 	case 0:	/* hart_start(hartid, start_addr, opaque) */
 		if (A(0) >= p->nr_cpus)
 			return ret(c, SBI_ERR_INVALID_PARAM, 0);
 		t = p->cpus[A(0)];
-		expect = HSM_STOPPED;
+		/*
+		 * The entry point may only change while the hart is
+		 * stopped: a start that loses must not redirect a pending
+		 * one. The lock orders concurrent starters; the target
+		 * reads start_pc only after seeing START_PENDING.
+		 */
+		pthread_mutex_lock(&t->sleep_lock);
+		if (atomic_load(&t->hsm) != HSM_STOPPED) {
+			pthread_mutex_unlock(&t->sleep_lock);
+			return ret(c, SBI_ERR_ALREADY_AVAILABLE, 0);
+		}
 		t->start_pc = A(1);
 		t->start_a1 = A(2);
-		if (!atomic_compare_exchange_strong(&t->hsm, &expect,
-						    HSM_START_PENDING))
-			return ret(c, SBI_ERR_ALREADY_AVAILABLE, 0);
+		atomic_store(&t->hsm, HSM_START_PENDING);
+		pthread_mutex_unlock(&t->sleep_lock);
 		cpu_kick(t);
 		return ret(c, SBI_SUCCESS, 0);
 	case 1:	/* hart_stop() */
