@@ -30,6 +30,8 @@ struct console {
 	struct termios saved;
 	int pipe[2];		/* wakes the input thread to quit */
 	_Atomic int quit_reason;	/* 0, or the status to exit with */
+	_Atomic bool escape;		/* quit by the escape key */
+	_Atomic bool done;		/* the machine has stopped */
 };
 
 static const struct hv_log run_log = { "hvrun", LOG_INFO };
@@ -73,7 +75,7 @@ static void feed(struct console *con, const uint8_t *buf, size_t len)
 		len -= n;
 		if (len && !n)
 			nanosleep(&ts, NULL);	/* guest not reading yet */
-		if (atomic_load(&con->quit_reason))
+		if (atomic_load(&con->done))
 			return;
 	}
 }
@@ -105,6 +107,7 @@ static void *input_thread(void *arg)
 
 			if (esc) {
 				feed(con, buf, (size_t)(esc - buf));
+				atomic_store(&con->escape, true);
 				atomic_store(&con->quit_reason, 130);
 				hv_machine_stop(con->m);
 				return NULL;
@@ -177,9 +180,13 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (hv_parse_size(optarg, &cfg.ram_size)) {
-				fprintf(stderr, "hvrun: --memory %s: want a size "
-					"such as 512M or 2G\n", optarg);
+			if (hv_parse_size(optarg, &cfg.ram_size) ||
+			    cfg.ram_size < HV_RAM_MIN ||
+			    cfg.ram_size > HV_RAM_MAX ||
+			    cfg.ram_size % (1ull << 20)) {
+				fprintf(stderr, "hvrun: --memory %s: want a whole "
+					"number of MiB from 16M to 16G, such as "
+					"512M or 2G\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -190,6 +197,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
+		fprintf(stderr, "hvrun: %s\n", optind == argc ?
+			"no GUEST given" : "more than one GUEST given");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -228,6 +237,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = hv_machine_run(con.m, &ex);
+	atomic_store(&con.done, true);
 
 	/* Wind down the helper threads. */
 	if (write(con.pipe[1], "q", 1) < 0)
@@ -243,8 +253,11 @@ int main(int argc, char **argv)
 		status = EXIT_START;
 	} else if (ex.kind == HV_EXIT_STOPPED) {
 		status = atomic_load(&con.quit_reason);
-		fprintf(stderr, "\nhvrun: guest stopped (%s)\n",
-			status == 130 ? "escape key" : "signal");
+		if (atomic_load(&con.escape))
+			fprintf(stderr, "\nhvrun: quit with the escape key\n");
+		else
+			fprintf(stderr, "\nhvrun: guest stopped by signal %d "
+				"(%s)\n", status - 128, strsignal(status - 128));
 	} else if (ex.kind == HV_EXIT_RESET) {
 		fprintf(stderr, "hvrun: guest asked for a reset; exiting\n");
 		status = 0;

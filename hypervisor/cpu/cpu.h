@@ -45,7 +45,8 @@ struct cpu_platform {
 	int64_t time_base_ns;
 	/* Fence/request acknowledgements between vCPUs. */
 	pthread_mutex_t ack_lock;
-	pthread_cond_t ack_cond;
+	pthread_cond_t ack_cond;	/* cpu_cond_init */
+	_Atomic unsigned ack_waiters;
 };
 
 enum cpu_run_state { CPU_STOPPED, CPU_STARTING, CPU_RUNNING, CPU_EXITED };
@@ -98,6 +99,9 @@ static inline void cpu_set_seip(struct cpu *c, bool level)
 
 /* The interpreter backend. */
 extern const struct cpu_ops cpu_interp_ops;
+
+/* A condition variable whose deadlines are CLOCK_MONOTONIC. */
+void cpu_cond_init(pthread_cond_t *cond);
 
 /* Guest time now, in timebase ticks (10 MHz). */
 uint64_t cpu_platform_time(const struct cpu_platform *plat);

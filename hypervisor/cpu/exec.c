@@ -173,6 +173,7 @@ L_UNDECODED: {
 	if ((lo & 3) == 3 && off == PAGE_SIZE - 2) {
 		memset(slot, 0, sizeof(*slot));
 		slot->op = OP_CROSS_PAGE;
+		budget++;	/* not executed yet */
 		pc = PC;
 		goto refill;
 	}

@@ -15,6 +15,17 @@
 /* Instructions per slice: bounds interrupt and request latency. */
 #define SLICE 16384
 
+void cpu_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t a;
+
+	/* Deadlines are CLOCK_MONOTONIC, like guest time. */
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
 uint64_t cpu_platform_time(const struct cpu_platform *plat)
 {
 	struct timespec ts;
@@ -43,7 +54,7 @@ static int interp_create(struct cpu **out, struct cpu_platform *plat,
 	c->xslots[DPAGE_SLOTS].op = OP_PAGE_END;
 	c->xslots[DPAGE_SLOTS + 1].op = OP_PAGE_END;
 	pthread_mutex_init(&c->sleep_lock, NULL);
-	pthread_cond_init(&c->sleep_cond, NULL);
+	cpu_cond_init(&c->sleep_cond);
 	ret = dcache_init(c);
 	if (ret) {
 		free(c);
@@ -65,9 +76,17 @@ static void interp_destroy(struct cpu *c)
 	free(c);
 }
 
+/*
+ * Kick and sleep pair up Dekker-style on (kick, sleeping), both seq_cst:
+ * either the sleeper sees the kick before it waits or the kicker sees it
+ * sleeping and signals under the lock, so the lock is only taken when
+ * there is someone to wake.
+ */
 void cpu_kick(struct cpu *c)
 {
 	atomic_store(&c->kick, 1);
+	if (!atomic_load(&c->sleeping))
+		return;
 	pthread_mutex_lock(&c->sleep_lock);
 	pthread_cond_signal(&c->sleep_cond);
 	pthread_mutex_unlock(&c->sleep_lock);
@@ -97,8 +116,11 @@ void cpu_handle_requests(struct cpu *c)
 		dcache_flush(c);
 	if (r & REQ_FLUSH_WTLB)
 		tlb_flush_writes(c);
-	pthread_mutex_lock(&c->plat->ack_lock);
 	atomic_store(&c->ack_seq, seq);
+	/* Same pairing as cpu_kick, with (ack_seq, ack_waiters). */
+	if (!atomic_load(&c->plat->ack_waiters))
+		return;
+	pthread_mutex_lock(&c->plat->ack_lock);
 	pthread_cond_broadcast(&c->plat->ack_cond);
 	pthread_mutex_unlock(&c->plat->ack_lock);
 }
@@ -117,8 +139,11 @@ static void wait_ack(struct cpu *self, struct cpu *t, uint64_t seq)
 {
 	struct cpu_platform *p = t->plat;
 
+	if (atomic_load(&t->ack_seq) >= seq)
+		return;
+	atomic_fetch_add(&p->ack_waiters, 1);
 	pthread_mutex_lock(&p->ack_lock);
-	while (atomic_load(&t->ack_seq) < seq && !atomic_load(&t->stopping)) {
+	while (atomic_load(&t->ack_seq) < seq && atomic_load(&t->serving)) {
 		struct timespec ts;
 
 		/*
@@ -132,7 +157,7 @@ static void wait_ack(struct cpu *self, struct cpu *t, uint64_t seq)
 			pthread_mutex_lock(&p->ack_lock);
 			continue;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 200000;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
@@ -141,6 +166,7 @@ static void wait_ack(struct cpu *self, struct cpu *t, uint64_t seq)
 		pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &ts);
 	}
 	pthread_mutex_unlock(&p->ack_lock);
+	atomic_fetch_sub(&p->ack_waiters, 1);
 }
 
 void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
@@ -169,6 +195,7 @@ void cpu_request_others(struct cpu *self, unsigned req)
 static void sleep_wfi(struct cpu *c)
 {
 	pthread_mutex_lock(&c->sleep_lock);
+	atomic_store(&c->sleeping, true);
 	while (!atomic_load(&c->kick) && !atomic_load(&c->stopping) &&
 	       !(cpu_pending(c) & c->sie)) {
 		uint64_t cmp = atomic_load(&c->timecmp);
@@ -190,6 +217,7 @@ static void sleep_wfi(struct cpu *c)
 					       &ts);
 		}
 	}
+	atomic_store(&c->sleeping, false);
 	pthread_mutex_unlock(&c->sleep_lock);
 }
 
@@ -197,9 +225,11 @@ static void sleep_wfi(struct cpu *c)
 static void sleep_stopped(struct cpu *c)
 {
 	pthread_mutex_lock(&c->sleep_lock);
+	atomic_store(&c->sleeping, true);
 	while (!atomic_load(&c->kick) && !atomic_load(&c->stopping) &&
 	       atomic_load(&c->hsm) == HSM_STOPPED)
 		pthread_cond_wait(&c->sleep_cond, &c->sleep_lock);
+	atomic_store(&c->sleeping, false);
 	pthread_mutex_unlock(&c->sleep_lock);
 }
 
@@ -221,8 +251,25 @@ static void hart_reset_for_start(struct cpu *c)
 	atomic_store(&c->hsm, HSM_STARTED);
 }
 
+void cpu_serving_begin(struct cpu *c)
+{
+	atomic_store(&c->serving, true);
+	cpu_handle_requests(c);
+}
+
+void cpu_serving_end(struct cpu *c)
+{
+	struct cpu_platform *p = c->plat;
+
+	atomic_store(&c->serving, false);
+	pthread_mutex_lock(&p->ack_lock);
+	pthread_cond_broadcast(&p->ack_cond);
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
 static void interp_run(struct cpu *c)
 {
+	cpu_serving_begin(c);
 	while (!atomic_load(&c->stopping)) {
 		int hsm;
 
@@ -252,6 +299,7 @@ static void interp_run(struct cpu *c)
 		cpu_check_irq(c);
 		cpu_exec_slice(c, SLICE);
 	}
+	cpu_serving_end(c);
 }
 
 static void interp_boot(struct cpu *c, uint64_t pc, uint64_t a1)

@@ -155,6 +155,13 @@ struct cpu {
 	pthread_mutex_t sleep_lock;
 	pthread_cond_t sleep_cond;
 	_Atomic bool stopping;
+	_Atomic bool sleeping;		/* in sleep_wfi/sleep_stopped */
+	/*
+	 * A thread runs this vCPU and serves its requests between slices.
+	 * Requests to a vCPU that is not served are left pending (it
+	 * handles them first when served again) and not waited for.
+	 */
+	_Atomic bool serving;
 };
 
 /* mmu.c */
@@ -210,6 +217,8 @@ void cpu_request(struct cpu *self, struct cpu *target, unsigned req,
 /* Makes @req of every other vCPU and waits until all have acted. */
 void cpu_request_others(struct cpu *self, unsigned req);
 void cpu_handle_requests(struct cpu *c);
+void cpu_serving_begin(struct cpu *c);
+void cpu_serving_end(struct cpu *c);
 void cpu_kick(struct cpu *c);
 
 /* exec.c */

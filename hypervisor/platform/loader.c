@@ -136,7 +136,9 @@ static int ld_open(struct ld_file *f, const char *path,
 
 	f->path = path;
 	f->log = log;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang us in open(); it is refused
+	 * below as not a regular file. */
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (f->fd < 0) {
 		ret = -errno;
 		log_err(log, "%s: cannot open: %s", path, strerror(-ret));

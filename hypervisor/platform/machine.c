@@ -277,7 +277,7 @@ int hv_machine_create(struct hv_machine **out,
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_mutex_init(&m->plat.ack_lock, NULL);
-	pthread_cond_init(&m->plat.ack_cond, NULL);
+	cpu_cond_init(&m->plat.ack_cond);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	m->plat.time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 

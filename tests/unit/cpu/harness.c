@@ -69,7 +69,7 @@ struct harness *h_create(unsigned nr_cpus)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	h->plat.time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	pthread_mutex_init(&h->plat.ack_lock, NULL);
-	pthread_cond_init(&h->plat.ack_cond, NULL);
+	cpu_cond_init(&h->plat.ack_cond);
 
 	for (unsigned n = 0; n < nr_cpus; n++) {
 		struct cpu *c;
@@ -235,11 +235,15 @@ static bool h_stopped(uint64_t pc, uint64_t end)
 uint64_t h_resume(struct harness *h, struct cpu *c, uint64_t end)
 {
 	(void)h;
+	/* Serve other vCPUs' requests between slices, as cpu_run does. */
+	cpu_serving_begin(c);
 	for (unsigned n = 0; n < H_MAX_SLICES && !h_stopped(c->pc, end); n++) {
 		atomic_store(&c->kick, 0);
+		cpu_handle_requests(c);
 		c->wfi = false;
 		cpu_exec_slice(c, H_SLICE);
 	}
+	cpu_serving_end(c);
 	return c->pc;
 }
 
