@@ -166,7 +166,7 @@ signal_run() {
 	elif ! [[ $rc =~ ^(${want//lt128|/})$ ]]; then
 		verdict="exit $rc, want $want"
 	elif ! grep -q "guest stopped" "$tmp/err"; then
-		verdict="exit $rc without hvrun's 'guest stopped' (died of the signal?)"
+		verdict="exit $rc, no 'guest stopped' (died of SIG$sig?)"
 	fi
 	if [ "$verdict" = ok ] && san_report "$tmp/err"; then
 		verdict="sanitizer report"
@@ -207,11 +207,13 @@ check empty 125 "empty" -- "$T/empty"
 check directory 125 "directory" -- "$T/dir"
 check missing 125 "no such file" -- "$T/missing"
 check dev-null 125 "not a regular file" -- /dev/null
-check initrd-300M 125 "not fit" -- "$HELLO" --memory 256M --initrd "$T/initrd-300M"
+check initrd-300M 125 "not fit" -- "$HELLO" --memory 256M \
+	--initrd "$T/initrd-300M"
 check initrd-directory 125 "directory" -- "$HELLO" --initrd "$T/dir"
 check initrd-missing 125 "no such file" -- "$HELLO" --initrd "$T/missing"
 mkfifo "$T/fifo"
-xcheck kernel-fifo "hvrun blocks in open() with SIGINT/SIGTERM blocked; only SIGKILL ends it" "$T/fifo"
+xcheck kernel-fifo "hvrun blocks in open() with SIGINT/SIGTERM blocked;\
+ only SIGKILL ends it" "$T/fifo"
 
 echo "== options"
 check vcpus-0 2 vcpus -- "$HELLO" --vcpus 0
@@ -238,7 +240,8 @@ check two-guests 2 usage -- "$HELLO" "$HELLO"
 echo "== guests at the edges (must run)"
 check hello-16M 0 "" -- "$HELLO" --memory 16M
 check hello-8-vcpus 0 "" -- "$HELLO" --vcpus 8
-check hello-cmdline-100K 0 "" -- "$HELLO" --cmdline "$(head -c 100000 /dev/zero | tr '\0' x)"
+check hello-cmdline-100K 0 "" -- "$HELLO" \
+	--cmdline "$(head -c 100000 /dev/zero | tr '\0' x)"
 check hello-2G 0 "" -- "$HELLO" --memory 2G
 check badaccess 0 "" -- "$GUESTDIR/badaccess.elf"
 if ! grep -qx "PASS badaccess" "$tmp/out"; then
@@ -246,12 +249,13 @@ if ! grep -qx "PASS badaccess" "$tmp/out"; then
 fi
 
 echo "== guests that never stop"
-signal_run spin-loop-TERM TERM 143 '^spinning' -- "$GUESTDIR/spin.elf"
-signal_run spin-wfi-TERM TERM 143 '^spinning' -- "$GUESTDIR/spin.elf" --cmdline mode=wfi
-signal_run spin-loop-INT INT 130 '^spinning' -- "$GUESTDIR/spin.elf"
-signal_run spin-wfi-INT INT 130 '^spinning' -- "$GUESTDIR/spin.elf" --cmdline mode=wfi
-signal_run spin-loop-HUP HUP 129 '^spinning' -- "$GUESTDIR/spin.elf"
-signal_run spin-4-vcpus-TERM TERM 143 '^spinning' -- "$GUESTDIR/spin.elf" --vcpus 4
+SPIN=$GUESTDIR/spin.elf
+signal_run spin-loop-TERM TERM 143 '^spinning' -- "$SPIN"
+signal_run spin-wfi-TERM TERM 143 '^spinning' -- "$SPIN" --cmdline mode=wfi
+signal_run spin-loop-INT INT 130 '^spinning' -- "$SPIN"
+signal_run spin-wfi-INT INT 130 '^spinning' -- "$SPIN" --cmdline mode=wfi
+signal_run spin-loop-HUP HUP 129 '^spinning' -- "$SPIN"
+signal_run spin-4-vcpus-TERM TERM 143 '^spinning' -- "$SPIN" --vcpus 4
 # Raw binaries that are not code: trap, with stvec 0, trap again forever.
 signal_run garbage-ones TERM 143 '' -- "$T/garbage-ones"
 signal_run garbage-random TERM "lt128|143" '' -- "$T/garbage-random"

@@ -128,8 +128,8 @@ rc=$?
 if [ "$rc" = 0 ]; then
 	result unread-input-exit ok
 else
-	printf '%-20s known bug, exit %d: hvrun hangs at poweroff with unread input\n' \
-		unread-input-exit "$rc"
+	printf '%-20s known bug, exit %d: %s\n' unread-input-exit "$rc" \
+		"hvrun hangs at poweroff with unread input"
 fi
 
 exit $failed

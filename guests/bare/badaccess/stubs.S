@@ -45,7 +45,7 @@ stub stub_zero_word
 	.4byte	0x00000000	/* what zeroed memory decodes as */
 	ret
 stub stub_custom0
-	.4byte	0x0000000b	/* custom-0 major opcode, no vendor extension */
+	.4byte	0x0000000b	/* custom-0, no vendor extension */
 	ret
 stub stub_reserved
 	.4byte	0x00000077	/* major opcode 0b1110111, reserved */
