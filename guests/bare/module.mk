@@ -1,7 +1,8 @@
 # Bare S-mode test guests: one directory per guest under guests/bare/, each
 # linked with the runtime in guests/bare/common into $(GUESTDIR)/<name>.elf.
 # They run unmodified under QEMU virt + OpenSBI and under hv.
-BARE_GUESTS := hello smp timer umode fp dirtier cpubench
+BARE_GUESTS := hello smp timer umode fp dirtier cpubench badaccess spin \
+	echo
 
 BARE_CC := $(RV_CROSS)gcc
 BARE_OBJDIR := $(GUESTDIR)/obj/bare

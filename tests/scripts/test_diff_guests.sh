@@ -28,6 +28,7 @@ CASES=(
 	"dirtier    dirtier  1 256M 'quiet passes=3 ws=4M'        filter_none"
 	"dirtier-sp dirtier  1 256M 'quiet passes=3 ws=4M pattern=sparse' filter_none"
 	"cpubench   cpubench 1 256M 'scale=2 chase_mb=4'          filter_time"
+	"badaccess  badaccess 1 256M 'noamo'                     filter_none"
 )
 
 tmp=$(mktemp -d)
