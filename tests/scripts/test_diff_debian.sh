@@ -1,9 +1,9 @@
 #!/bin/bash
 # Differential test: the Debian guest's workload (guests/debian) under QEMU
-# and under hv must print the same lines, with 1 and 2 vCPUs.
+# and under hv must print the same lines, with 1, 2 and 4 vCPUs.
 # usage: tests/scripts/test_diff_debian.sh BUILD     exit 77 = skipped
 #
-# DEBIAN_DIFF_VCPUS overrides the vCPU counts ("1 2"; "1" for a sanitizer
+# DEBIAN_DIFF_VCPUS overrides the vCPU counts ("1 2 4"; "1" for a sanitizer
 # build, where hv runs several times slower). Logs stay in
 # BUILD/test-logs/debian-{qemu,hv}-N.log.
 set -uo pipefail
@@ -27,7 +27,7 @@ fi
 
 case $build in
 *san*) vcpus_list=${DEBIAN_DIFF_VCPUS:-1} ;;
-*) vcpus_list=${DEBIAN_DIFF_VCPUS:-1 2} ;;
+*) vcpus_list=${DEBIAN_DIFF_VCPUS:-1 2 4} ;;
 esac
 logs=$build/test-logs
 mkdir -p "$logs"
