@@ -87,6 +87,10 @@ install: all
 demo: all
 	$(Q)bash scripts/demo.sh $(BUILD)
 
+# The tests under ASan+UBSan (objects in build/san).
+sanitize:
+	$(Q)$(MAKE) --no-print-directory check SANITIZE=1
+
 clean:
 	rm -rf build/rel build/san $(CLEAN)
 
@@ -94,6 +98,6 @@ clean:
 distclean:
 	rm -rf build
 
-.PHONY: all check install demo clean distclean
+.PHONY: all check install demo sanitize clean distclean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -13,7 +13,7 @@ PKGS=(
 	libcpg-dev libquorum-dev libvotequorum-dev libcmap-dev
 	libcorosync-common-dev librdmacm-dev libibverbs-dev
 	debian-archive-keyring gpgv apt dpkg xz-utils zstd coreutils
-	hyperfine
+	hyperfine python3
 )
 
 missing=()

@@ -20,6 +20,16 @@
 
 enum { PRV_U = 0, PRV_S = 1 };
 
+/* Sv39 page-table entry bits */
+#define PTE_V (1ull << 0)
+#define PTE_R (1ull << 1)
+#define PTE_W (1ull << 2)
+#define PTE_X (1ull << 3)
+#define PTE_U (1ull << 4)
+#define PTE_G (1ull << 5)
+#define PTE_A (1ull << 6)
+#define PTE_D (1ull << 7)
+
 /* sstatus bits */
 #define SSTATUS_SIE	(1ull << 1)
 #define SSTATUS_SPIE	(1ull << 5)

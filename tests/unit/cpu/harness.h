@@ -51,15 +51,6 @@ enum {
 	S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, T3, T4, T5, T6,
 };
 
-/* Sv39 PTE bits */
-#define PTE_V (1ull << 0)
-#define PTE_R (1ull << 1)
-#define PTE_W (1ull << 2)
-#define PTE_X (1ull << 3)
-#define PTE_U (1ull << 4)
-#define PTE_G (1ull << 5)
-#define PTE_A (1ull << 6)
-#define PTE_D (1ull << 7)
 #define SATP_SV39 (8ull << 60)
 
 #define IRQ_CAUSE(n) ((1ull << 63) | (n))
