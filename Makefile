@@ -17,6 +17,10 @@ ifeq ($(SANITIZE),1)
 BUILD := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
+else ifeq ($(SANITIZE),thread)
+BUILD := build/tsan
+# (TSan does not model standalone fences; they stay, unchecked.)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
 else
 BUILD := build/rel
 SANFLAGS :=
@@ -91,13 +95,20 @@ demo: all
 sanitize:
 	$(Q)$(MAKE) --no-print-directory check SANITIZE=1
 
+# The concurrency tests under ThreadSanitizer (objects in build/tsan).
+TSAN_TESTS := tests/unit/cpu/test_logdirty tests/unit/cpu/test_insn_a
+check-tsan:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread \
+		$(TSAN_TESTS:%=build/tsan/%)
+	$(Q)bash tests/run.sh build/tsan $(TSAN_TESTS:%=build/tsan/%) --
+
 clean:
-	rm -rf build/rel build/san $(CLEAN)
+	rm -rf build/rel build/san build/tsan $(CLEAN)
 
 # build/guests and the Debian package cache survive `make clean`:
 distclean:
 	rm -rf build
 
-.PHONY: all check install demo sanitize clean distclean
+.PHONY: all check install demo sanitize check-tsan clean distclean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -42,7 +42,13 @@ struct cpu_platform {
 	struct cpu *cpus[HV_MAX_VCPUS];
 	unsigned nr_cpus;
 	/* Guest time: time CSR = (monotonic ns - time_base_ns) / 100. */
-	int64_t time_base_ns;
+	_Atomic int64_t time_base_ns;
+	/* Pause: while set, vCPUs park at an instruction boundary. */
+	_Atomic bool pause;
+	_Atomic int64_t frozen_ns;	/* while paused: monotonic ns at pause */
+	/* Log-dirty: one bit per RAM page, valid while logdirty is set. */
+	_Atomic uint64_t *dirty;
+	_Atomic bool logdirty;
 	/* Fence/request acknowledgements between vCPUs. */
 	pthread_mutex_t ack_lock;
 	pthread_cond_t ack_cond;	/* cpu_cond_init */
@@ -99,6 +105,35 @@ static inline void cpu_set_seip(struct cpu *c, bool level)
 
 /* The interpreter backend. */
 extern const struct cpu_ops cpu_interp_ops;
+
+/*
+ * Pause and unpause every vCPU of @plat; any thread but a vCPU's own.
+ * When cpu_pause_all returns, no vCPU executes guest code (each has
+ * parked at an instruction boundary, or has no thread). Guest time stops
+ * while paused, as on QEMU. Not nested: one pauser at a time.
+ */
+void cpu_pause_all(struct cpu_platform *plat);
+void cpu_unpause_all(struct cpu_platform *plat);
+
+/*
+ * Log-dirty (logdirty.c). Any thread but a vCPU's own; one caller at a
+ * time. Bitmaps: bit i of out[i / 64] is page first + i, pages counted
+ * from the start of RAM; @out holds ceil(count / 64) words.
+ * enable: starts logging with every page clean. disable: stops it.
+ * clean: returns and clears the bits, with the handshake that makes
+ *   every store before it visible in guest RAM when it returns, and every
+ *   later store to a returned page mark it again.
+ * peek: returns the bits without clearing them.
+ * mark: dom0 wrote pages [first, first + count) through its mapping.
+ * Errors: -ENODATA logging is off, -ERANGE pages outside RAM, -ENOMEM.
+ */
+int logdirty_enable(struct cpu_platform *p);
+void logdirty_disable(struct cpu_platform *p);
+int logdirty_clean(struct cpu_platform *p, uint64_t first, uint64_t count,
+		   uint64_t *out, uint64_t *nr_dirty);
+int logdirty_peek(struct cpu_platform *p, uint64_t first, uint64_t count,
+		  uint64_t *out, uint64_t *nr_dirty);
+int logdirty_mark(struct cpu_platform *p, uint64_t first, uint64_t count);
 
 /* A condition variable whose deadlines are CLOCK_MONOTONIC. */
 void cpu_cond_init(pthread_cond_t *cond);

@@ -66,7 +66,8 @@ void cpu_exec_slice(struct cpu *c, int64_t budget)
 		va = (addr);						\
 		struct tlb_entry *e_ = &tlbr[(va >> PAGE_SHIFT) & (TLB_SIZE - 1)]; \
 		if (likely(e_->tag == (va & (PAGE_MASK | (sizeof(type) - 1))))) { \
-			dst = *(type *)(e_->addend + va);		\
+			dst = __atomic_load_n((type *)(e_->addend + va), \
+					      __ATOMIC_RELAXED);	\
 		} else {						\
 			SYNC_PC();					\
 			if (!mmu_load(c, va, sizeof(type), &v))		\
@@ -78,7 +79,8 @@ void cpu_exec_slice(struct cpu *c, int64_t budget)
 		va = (addr);						\
 		struct tlb_entry *e_ = &tlbw[(va >> PAGE_SHIFT) & (TLB_SIZE - 1)]; \
 		if (likely(e_->tag == (va & (PAGE_MASK | (sizeof(type) - 1))))) { \
-			*(type *)(e_->addend + va) = (type)(val);	\
+			__atomic_store_n((type *)(e_->addend + va),	\
+					 (type)(val), __ATOMIC_RELAXED); \
 		} else {						\
 			SYNC_PC();					\
 			if (!mmu_store(c, va, sizeof(type), (val)))	\
@@ -169,7 +171,11 @@ L_UNDECODED: {
 		((const char *)base - offsetof(struct dpage, slot));
 	uint16_t lo;
 
-	memcpy(&lo, dp->host + off, 2);
+	/* Guest RAM is shared with other vCPUs and dom0: relaxed atomic
+	 * accesses, which compile to plain moves, keep C's data-race rules
+	 * (and ThreadSanitizer) satisfied. */
+	lo = __atomic_load_n((const uint16_t *)(dp->host + off),
+			     __ATOMIC_RELAXED);
 	if ((lo & 3) == 3 && off == PAGE_SIZE - 2) {
 		memset(slot, 0, sizeof(*slot));
 		slot->op = OP_CROSS_PAGE;
@@ -178,10 +184,11 @@ L_UNDECODED: {
 		goto refill;
 	}
 	if ((lo & 3) == 3) {
-		uint32_t raw;
+		uint32_t hi = __atomic_load_n((const uint16_t *)
+					      (dp->host + off + 2),
+					      __ATOMIC_RELAXED);
 
-		memcpy(&raw, dp->host + off, 4);
-		insn_decode(raw, slot);
+		insn_decode(hi << 16 | lo, slot);
 	} else {
 		insn_decode(lo, slot);
 	}

@@ -31,8 +31,12 @@ uint64_t cpu_platform_time(const struct cpu_platform *plat)
 	struct timespec ts;
 	int64_t ns;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - plat->time_base_ns;
+	ns = atomic_load(&plat->frozen_ns);
+	if (!ns) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	ns -= plat->time_base_ns;
 	return ns < 0 ? 0 : (uint64_t)ns / (1000000000 / HV_TIMEBASE_HZ);
 }
 
@@ -177,9 +181,9 @@ void cpu_request(struct cpu *self, struct cpu *t, unsigned req, bool wait)
 		wait_ack(self, t, seq);
 }
 
-void cpu_request_others(struct cpu *self, unsigned req)
+static void request_all_but(struct cpu_platform *p, struct cpu *self,
+			    unsigned req)
 {
-	struct cpu_platform *p = self->plat;
 	uint64_t seq[HV_MAX_VCPUS];
 
 	for (unsigned h = 0; h < p->nr_cpus; h++)
@@ -188,6 +192,80 @@ void cpu_request_others(struct cpu *self, unsigned req)
 	for (unsigned h = 0; h < p->nr_cpus; h++)
 		if (p->cpus[h] != self)
 			wait_ack(self, p->cpus[h], seq[h]);
+}
+
+void cpu_request_others(struct cpu *self, unsigned req)
+{
+	request_all_but(self->plat, self, req);
+}
+
+void cpu_request_all(struct cpu_platform *p, unsigned req)
+{
+	request_all_but(p, NULL, req);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The vCPU side of pause: park until unpaused, serving requests. */
+static void park(struct cpu *c)
+{
+	struct cpu_platform *p = c->plat;
+
+	pthread_mutex_lock(&p->ack_lock);
+	atomic_store(&c->parked, true);
+	pthread_cond_broadcast(&p->ack_cond);
+	pthread_mutex_unlock(&p->ack_lock);
+
+	pthread_mutex_lock(&c->sleep_lock);
+	atomic_store(&c->sleeping, true);
+	while (atomic_load(&p->pause) && !atomic_load(&c->stopping)) {
+		if (atomic_load(&c->ack_seq) != atomic_load(&c->req_seq)) {
+			pthread_mutex_unlock(&c->sleep_lock);
+			cpu_handle_requests(c);
+			pthread_mutex_lock(&c->sleep_lock);
+			continue;
+		}
+		pthread_cond_wait(&c->sleep_cond, &c->sleep_lock);
+	}
+	atomic_store(&c->sleeping, false);
+	pthread_mutex_unlock(&c->sleep_lock);
+	atomic_store(&c->parked, false);
+}
+
+void cpu_pause_all(struct cpu_platform *p)
+{
+	atomic_store(&p->pause, true);
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		cpu_kick(p->cpus[h]);
+	pthread_mutex_lock(&p->ack_lock);
+	for (unsigned h = 0; h < p->nr_cpus; h++) {
+		struct cpu *c = p->cpus[h];
+
+		while (!atomic_load(&c->parked) && atomic_load(&c->serving))
+			pthread_cond_wait(&p->ack_cond, &p->ack_lock);
+	}
+	pthread_mutex_unlock(&p->ack_lock);
+	atomic_store(&p->frozen_ns, mono_ns());
+}
+
+void cpu_unpause_all(struct cpu_platform *p)
+{
+	/*
+	 * Guest time does not advance while paused. The vCPUs stay parked
+	 * until pause drops, so none sees the two stores half done.
+	 */
+	atomic_fetch_add(&p->time_base_ns,
+			 mono_ns() - atomic_load(&p->frozen_ns));
+	atomic_store(&p->frozen_ns, 0);
+	atomic_store(&p->pause, false);
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		cpu_kick(p->cpus[h]);
 }
 
 /* Sleeps until an interrupt is pending-and-enabled (in sie), a kick, or
@@ -275,6 +353,10 @@ static void interp_run(struct cpu *c)
 
 		atomic_store(&c->kick, 0);
 		cpu_handle_requests(c);
+		if (atomic_load(&c->plat->pause)) {
+			park(c);
+			continue;
+		}
 		hsm = atomic_load(&c->hsm);
 		if (hsm == HSM_STOPPED) {
 			sleep_stopped(c);

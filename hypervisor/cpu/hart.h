@@ -172,6 +172,7 @@ struct cpu {
 	 * handles them first when served again) and not waited for.
 	 */
 	_Atomic bool serving;
+	_Atomic bool parked;		/* paused at an instruction boundary */
 };
 
 /* mmu.c */
@@ -226,6 +227,8 @@ void cpu_request(struct cpu *self, struct cpu *target, unsigned req,
 		 bool wait);
 /* Makes @req of every other vCPU and waits until all have acted. */
 void cpu_request_others(struct cpu *self, unsigned req);
+/* The same from a thread that is not a vCPU (dom0's side). */
+void cpu_request_all(struct cpu_platform *p, unsigned req);
 void cpu_handle_requests(struct cpu *c);
 void cpu_serving_begin(struct cpu *c);
 void cpu_serving_end(struct cpu *c);

@@ -86,6 +86,21 @@ bool mem_note_write(struct cpu_platform *p, uint64_t pa, uint64_t len)
 		uint8_t fl = atomic_load_explicit(&p->pflags[n],
 						  memory_order_acquire);
 
+		if (fl & PFLAG_NOTDIRTY) {
+			/*
+			 * Lift the flag first, then set the bit, and only if
+			 * we lifted it. The other order loses a page: a clean
+			 * could take the new bit and re-flag the page between
+			 * the two, and our lift would then leave it unflagged
+			 * with no bit, its later stores unrecorded.
+			 */
+			uint8_t old = atomic_fetch_and(&p->pflags[n],
+					(uint8_t)~PFLAG_NOTDIRTY);
+
+			if (old & PFLAG_NOTDIRTY)
+				atomic_fetch_or(&p->dirty[n / 64],
+						1ull << (n % 64));
+		}
 		if (fl & (PFLAG_CODE | PFLAG_CODE_SAFE)) {
 			atomic_fetch_and(&p->pflags[n],
 					 (uint8_t)~(PFLAG_CODE | PFLAG_CODE_SAFE));
@@ -233,23 +248,26 @@ static void fill_write(struct cpu *c, uint64_t va, uint64_t pa)
 		    (va & PAGE_MASK);
 }
 
+/* Aligned accesses to guest RAM, relaxed atomic as in exec.c. */
 static uint64_t ram_read(const uint8_t *p, unsigned size)
 {
 	switch (size) {
-	case 1: return *p;
-	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-	case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	case 1: return __atomic_load_n(p, __ATOMIC_RELAXED);
+	case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+	case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+	default: return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
 	}
 }
 
 static void ram_write(uint8_t *p, unsigned size, uint64_t val)
 {
 	switch (size) {
-	case 1: *p = (uint8_t)val; break;
-	case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
-	case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
-	default: memcpy(p, &val, 8); break;
+	case 1: __atomic_store_n(p, (uint8_t)val, __ATOMIC_RELAXED); break;
+	case 2: __atomic_store_n((uint16_t *)p, (uint16_t)val,
+				 __ATOMIC_RELAXED); break;
+	case 4: __atomic_store_n((uint32_t *)p, (uint32_t)val,
+				 __ATOMIC_RELAXED); break;
+	default: __atomic_store_n((uint64_t *)p, val, __ATOMIC_RELAXED); break;
 	}
 }
 
@@ -396,8 +414,8 @@ bool mmu_fetch_raw(struct cpu *c, uint64_t va, uint32_t *raw)
 		cpu_trap(c, cause, va + 2);
 		return false;
 	}
-	memcpy(&lo, bus->ram + (pa0 - bus->ram_base), 2);
-	memcpy(&hi, bus->ram + (pa1 - bus->ram_base), 2);
+	lo = (uint16_t)ram_read(bus->ram + (pa0 - bus->ram_base), 2);
+	hi = (uint16_t)ram_read(bus->ram + (pa1 - bus->ram_base), 2);
 	*raw = (uint32_t)hi << 16 | lo;
 	return true;
 }

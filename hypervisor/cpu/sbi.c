@@ -169,8 +169,9 @@ static void dbcn_call(struct cpu *c, uint64_t fid)
 		return ret(c, SBI_ERR_INVALID_PARAM, 0);
 	if (fid == 0) {	/* console_write */
 		for (k = 0; k < n; k++)
-			uart_sbi_putchar(p->uart,
-					 bus->ram[pa - bus->ram_base + k]);
+			uart_sbi_putchar(p->uart, __atomic_load_n(
+				&bus->ram[pa - bus->ram_base + k],
+				__ATOMIC_RELAXED));
 		return ret(c, SBI_SUCCESS, n);
 	}
 	for (k = 0; k < n; k++) {	/* console_read */
@@ -178,8 +179,9 @@ static void dbcn_call(struct cpu *c, uint64_t fid)
 
 		if (ch < 0)
 			break;
+		__atomic_store_n(&bus->ram[pa - bus->ram_base + k], (uint8_t)ch,
+				 __ATOMIC_RELAXED);
 		mem_note_write(p, pa + k, 1);
-		bus->ram[pa - bus->ram_base + k] = (uint8_t)ch;
 	}
 	ret(c, SBI_SUCCESS, k);
 }

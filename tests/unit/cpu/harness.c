@@ -101,6 +101,7 @@ void h_destroy(struct harness *h)
 	pthread_mutex_destroy(&h->out_lock);
 	free((void *)h->plat.pflags);
 	free((void *)h->plat.code_gen);
+	free((void *)h->plat.dirty);
 	free(h->ram);
 	free(h);
 }
