@@ -55,7 +55,28 @@ struct cpu_platform {
 	_Atomic unsigned ack_waiters;
 };
 
-enum cpu_run_state { CPU_STOPPED, CPU_STARTING, CPU_RUNNING, CPU_EXITED };
+/*
+ * The architectural state of one vCPU, as plain data (what save/restore
+ * and migration carry; live resources such as caches are not part of it).
+ * Registers as the ISA defines them; FP registers as raw 64-bit patterns.
+ */
+struct cpu_context {
+	uint64_t x[32];		/* x[0] reads as 0 */
+	uint64_t f[32];
+	uint64_t pc;
+	uint32_t priv;		/* 0 U, 1 S */
+	uint32_t hsm;		/* SBI HSM state: 0 started, 1 stopped, ... */
+	uint32_t fflags, frm;
+	uint64_t sstatus, sie, stvec, scounteren, senvcfg, sscratch;
+	uint64_t sepc, scause, stval, satp;
+	uint64_t mip;		/* pending SSIP/SEIP (STIP follows timecmp) */
+	uint64_t timecmp;	/* SBI timer deadline, guest time */
+	uint64_t instret;
+	uint64_t lr_addr, lr_val;
+	uint32_t lr_valid;
+	uint32_t wfi;		/* asleep in wfi */
+	uint64_t start_pc, start_a1;	/* a pending HSM hart_start */
+};
 
 struct cpu_ops {
 	const char *name;
@@ -76,6 +97,14 @@ struct cpu_ops {
 	void (*set_seip)(struct cpu *cpu, bool level);
 	/* Instructions retired so far (approximate while running). */
 	uint64_t (*instret)(const struct cpu *cpu);
+	/*
+	 * The vCPU's architectural state; only while it executes nothing
+	 * (paused, or before its thread runs). set_context also drops every
+	 * cached translation and decoded instruction. set returns -EINVAL
+	 * for a state the vCPU cannot hold (a bad priv or satp mode).
+	 */
+	void (*get_context)(const struct cpu *cpu, struct cpu_context *ctx);
+	int (*set_context)(struct cpu *cpu, const struct cpu_context *ctx);
 };
 
 /*

@@ -407,6 +407,79 @@ static uint64_t interp_instret(const struct cpu *c)
 	return c->instret;
 }
 
+static void interp_get_context(const struct cpu *c, struct cpu_context *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	memcpy(ctx->x, c->x, sizeof(ctx->x));
+	ctx->x[0] = 0;
+	memcpy(ctx->f, c->f, sizeof(ctx->f));
+	ctx->pc = c->pc;
+	ctx->priv = c->priv;
+	ctx->hsm = (uint32_t)atomic_load(&c->hsm);
+	ctx->fflags = c->fflags;
+	ctx->frm = c->frm;
+	ctx->sstatus = c->status;
+	ctx->sie = c->sie;
+	ctx->stvec = c->stvec;
+	ctx->scounteren = c->scounteren;
+	ctx->senvcfg = c->senvcfg;
+	ctx->sscratch = c->sscratch;
+	ctx->sepc = c->sepc;
+	ctx->scause = c->scause;
+	ctx->stval = c->stval;
+	ctx->satp = c->satp;
+	ctx->mip = atomic_load(&c->mip);
+	ctx->timecmp = atomic_load(&c->timecmp);
+	ctx->instret = c->instret;
+	ctx->lr_addr = c->lr_addr;
+	ctx->lr_val = c->lr_val;
+	ctx->lr_valid = c->lr_valid;
+	ctx->wfi = c->wfi;
+	ctx->start_pc = c->start_pc;
+	ctx->start_a1 = c->start_a1;
+}
+
+static int interp_set_context(struct cpu *c, const struct cpu_context *ctx)
+{
+	uint64_t mode = ctx->satp >> 60;
+
+	if (ctx->priv > PRV_S || (mode != 0 && mode != 8) ||
+	    ctx->hsm > HSM_SUSPENDED || ctx->frm > 7 || ctx->fflags > 0x1f)
+		return -EINVAL;
+	memcpy(c->x, ctx->x, sizeof(ctx->x));
+	c->x[0] = 0;
+	c->x[X_SINK] = 0;
+	memcpy(c->f, ctx->f, sizeof(c->f));
+	c->pc = ctx->pc;
+	c->priv = ctx->priv;
+	atomic_store(&c->hsm, (int)ctx->hsm);
+	c->fflags = ctx->fflags;
+	c->frm = ctx->frm;
+	c->status = ctx->sstatus & (SSTATUS_WMASK | SSTATUS_SD);
+	c->sie = ctx->sie & SIE_MASK;
+	c->stvec = ctx->stvec;
+	c->scounteren = ctx->scounteren & 0xffffffffull;
+	c->senvcfg = ctx->senvcfg & 1;
+	c->sscratch = ctx->sscratch;
+	c->sepc = ctx->sepc & ~1ull;
+	c->scause = ctx->scause;
+	c->stval = ctx->stval;
+	c->satp = ctx->satp;
+	atomic_store(&c->mip, ctx->mip & (MIP_SSIP | MIP_SEIP));
+	atomic_store(&c->timecmp, ctx->timecmp);
+	c->instret = ctx->instret;
+	c->lr_addr = ctx->lr_addr;
+	c->lr_val = ctx->lr_val;
+	c->lr_valid = ctx->lr_valid;
+	c->wfi = ctx->wfi;
+	c->start_pc = ctx->start_pc;
+	c->start_a1 = ctx->start_a1;
+	tlb_flush(c);
+	dcache_drop(c);
+	tlb_update_set(c);
+	return 0;
+}
+
 const struct cpu_ops cpu_interp_ops = {
 	.name = "interp",
 	.create = interp_create,
@@ -416,4 +489,6 @@ const struct cpu_ops cpu_interp_ops = {
 	.boot = interp_boot,
 	.set_seip = interp_set_seip,
 	.instret = interp_instret,
+	.get_context = interp_get_context,
+	.set_context = interp_set_context,
 };
