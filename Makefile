@@ -62,6 +62,8 @@ $(DEPS_STAMP): scripts/deps.sh
 # which make expands as it reads them.
 LIBHV := $(BUILD)/libhv.a
 
+# proto first: it defines LIBHVPROTO and PROTO_* for the modules below.
+include proto/module.mk
 include hypervisor/module.mk
 include tools/module.mk
 include guests/module.mk

@@ -1,11 +1,13 @@
 # Unit tests: tests/unit/<module>/test_<name>.c, one cmocka binary each,
-# linked with the real libhv objects. Tests may include private headers
-# ("cpu/fpu.h", "platform/uart.h").
+# linked with the real libhv and libhvproto objects (the linker takes from
+# each archive only what a test uses). Tests may include private headers
+# ("cpu/fpu.h", "platform/uart.h") and generated ones ("proto/*.pb-c.h").
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_TESTS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%)
-TEST_LIBS := -lcmocka -lfdt -lm
+TEST_LIBS := -lcmocka -lfdt -lm $(PROTO_LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV) \
+		$(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
@@ -21,7 +23,8 @@ SCRIPTS_CHECK += $(sort $(wildcard tests/scripts/test_*.sh))
 CPU_TEST_HARNESS := $(BUILD)/obj/tests/unit/cpu/harness.o
 CPU_UNIT_TESTS := $(filter $(BUILD)/tests/unit/cpu/%,$(UNIT_TESTS))
 $(CPU_UNIT_TESTS): $(BUILD)/tests/unit/cpu/%: \
-		$(BUILD)/obj/tests/unit/cpu/%.o $(CPU_TEST_HARNESS) $(LIBHV)
+		$(BUILD)/obj/tests/unit/cpu/%.o $(CPU_TEST_HARNESS) $(LIBHV) \
+		$(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
