@@ -465,7 +465,9 @@ static int interp_set_context(struct cpu *c, const struct cpu_context *ctx)
 	c->scause = ctx->scause;
 	c->stval = ctx->stval;
 	c->satp = ctx->satp;
-	atomic_store(&c->mip, ctx->mip & (MIP_SSIP | MIP_SEIP));
+	/* SEIP follows the (restored) PLIC; only SSIP is the vCPU's own. */
+	atomic_store(&c->mip, (ctx->mip & MIP_SSIP) |
+		     (atomic_load(&c->mip) & MIP_SEIP));
 	atomic_store(&c->timecmp, ctx->timecmp);
 	c->instret = ctx->instret;
 	c->lr_addr = ctx->lr_addr;

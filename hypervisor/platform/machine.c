@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "hv/machine.h"
+#include "hv/machine_state.h"
 #include "cpu/cpu.h"
 #include "bus.h"
 #include "fdt.h"
@@ -32,6 +33,7 @@ struct hv_machine {
 	struct systest *systest;
 	uint64_t entry, dtb_addr;
 	pthread_t threads[HV_MAX_VCPUS];
+	unsigned started;		/* vCPU threads running */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -119,7 +121,7 @@ static int check_config(const struct hv_machine_config *cfg,
 			(unsigned long long)cfg->ram_size);
 		return -EINVAL;
 	}
-	if (!cfg->kernel) {
+	if (!cfg->kernel && !cfg->incoming) {
 		log_err(log, "no kernel given");
 		return -EINVAL;
 	}
@@ -287,9 +289,11 @@ int hv_machine_create(struct hv_machine **out,
 	ret = setup_devices(m);
 	if (ret)
 		goto out_destroy;
-	ret = load_payload(m);
-	if (ret)
-		goto out_destroy;
+	if (!cfg->incoming) {
+		ret = load_payload(m);
+		if (ret)
+			goto out_destroy;
+	}
 	for (unsigned h = 0; h < cfg->vcpus; h++) {
 		ret = cpu_interp_ops.create(&m->plat.cpus[h], &m->plat, h);
 		if (ret) {
@@ -314,37 +318,138 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-int hv_machine_run(struct hv_machine *m, struct hv_exit *exit)
+int hv_machine_start(struct hv_machine *m)
 {
 	struct cpu_platform *p = &m->plat;
-	unsigned started = 0;
 	struct timespec ts;
 	int ret = 0;
 
-	/* Guest time starts at 0 when the guest does. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	p->time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	cpu_boot(p->cpus[0], m->entry, m->dtb_addr);
-	for (; started < p->nr_cpus; started++) {
-		ret = -pthread_create(&m->threads[started], NULL, vcpu_thread,
-				      p->cpus[started]);
+	if (!m->cfg.incoming) {
+		/* Guest time starts at 0 when the guest does. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		p->time_base_ns = (int64_t)ts.tv_sec * 1000000000 +
+				  ts.tv_nsec;
+		cpu_boot(p->cpus[0], m->entry, m->dtb_addr);
+	}
+	for (; m->started < p->nr_cpus; m->started++) {
+		ret = -pthread_create(&m->threads[m->started], NULL,
+				      vcpu_thread, p->cpus[m->started]);
 		if (ret) {
-			log_err(m->log, "vCPU %u thread: %s", started,
+			log_err(m->log, "vCPU %u thread: %s", m->started,
 				strerror(-ret));
 			machine_finish(m, HV_EXIT_STOPPED, 0);
 			break;
 		}
 	}
+	return ret;
+}
+
+void hv_machine_wait(struct hv_machine *m, struct hv_exit *exit)
+{
 	pthread_mutex_lock(&m->lock);
 	while (!m->done)
 		pthread_cond_wait(&m->cond, &m->lock);
 	*exit = m->exit;
 	pthread_mutex_unlock(&m->lock);
+}
+
+void hv_machine_join(struct hv_machine *m)
+{
+	struct cpu_platform *p = &m->plat;
+
 	for (unsigned h = 0; h < p->nr_cpus; h++)
 		cpu_stop(p->cpus[h]);
-	for (unsigned h = 0; h < started; h++)
+	for (unsigned h = 0; h < m->started; h++)
 		pthread_join(m->threads[h], NULL);
+	m->started = 0;
+}
+
+int hv_machine_run(struct hv_machine *m, struct hv_exit *exit)
+{
+	int ret = hv_machine_start(m);
+
+	hv_machine_wait(m, exit);
+	hv_machine_join(m);
 	return ret;
+}
+
+void hv_machine_pause(struct hv_machine *m)
+{
+	cpu_pause_all(&m->plat);
+}
+
+void hv_machine_unpause(struct hv_machine *m)
+{
+	cpu_unpause_all(&m->plat);
+}
+
+int hv_machine_ram_fd(const struct hv_machine *m)
+{
+	return m->ram_fd;
+}
+
+void hv_machine_ram_layout(const struct hv_machine *m, uint64_t *base,
+			   uint64_t *size)
+{
+	*base = m->bus.ram_base;
+	*size = m->bus.ram_size;
+}
+
+uint8_t *hv_machine_ram(const struct hv_machine *m)
+{
+	return m->ram;
+}
+
+struct cpu_platform *hv_machine_platform(struct hv_machine *m)
+{
+	return &m->plat;
+}
+
+int hv_machine_save_state(struct hv_machine *m, struct hv_machine_state *st)
+{
+	struct cpu_platform *p = &m->plat;
+
+	if (!atomic_load(&p->pause) && m->started)
+		return -EBUSY;
+	memset(st, 0, sizeof(*st));
+	st->nr_vcpus = p->nr_cpus;
+	for (unsigned h = 0; h < p->nr_cpus; h++)
+		cpu_ops_of(p->cpus[h])->get_context(p->cpus[h], &st->vcpu[h]);
+	uart_save(m->uart, &st->uart);
+	plic_save(m->plic, &st->plic);
+	st->time = cpu_platform_time(p);
+	return 0;
+}
+
+int hv_machine_restore_state(struct hv_machine *m,
+			     const struct hv_machine_state *st)
+{
+	struct cpu_platform *p = &m->plat;
+	struct timespec ts;
+	int64_t now;
+	int ret;
+
+	if (!atomic_load(&p->pause) && m->started)
+		return -EBUSY;
+	if (st->nr_vcpus != p->nr_cpus)
+		return -EINVAL;
+	ret = plic_restore(m->plic, &st->plic);
+	if (!ret)
+		ret = uart_restore(m->uart, &st->uart);
+	for (unsigned h = 0; !ret && h < p->nr_cpus; h++)
+		ret = cpu_ops_of(p->cpus[h])->set_context(p->cpus[h],
+							  &st->vcpu[h]);
+	if (ret)
+		return ret;
+	/* Guest time continues from the saved value. */
+	now = atomic_load(&p->frozen_ns);
+	if (!now) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
+	p->time_base_ns = now - (int64_t)(st->time *
+					  (1000000000 / HV_TIMEBASE_HZ));
+	return 0;
 }
 
 void hv_machine_stop(struct hv_machine *m)

@@ -24,9 +24,7 @@
 #include <string.h>
 #include "plic.h"
 
-#define PLIC_WORDS		(PLIC_NR_SOURCES / 32)
 #define PLIC_PRIO_MASK		7u
-#define PLIC_MAX_CONTEXTS	64
 
 #define PLIC_PRIORITY_BASE	0x000000
 #define PLIC_PENDING_BASE	0x001000
@@ -313,4 +311,48 @@ void plic_destroy(struct plic *plic)
 	pthread_mutex_destroy(&plic->lock);
 	free(plic->ctx);
 	free(plic);
+}
+
+void plic_save(struct plic *plic, struct plic_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&plic->lock);
+	memcpy(st->priority, plic->priority, sizeof(st->priority));
+	memcpy(st->level, plic->level, sizeof(st->level));
+	memcpy(st->claimed, plic->claimed, sizeof(st->claimed));
+	st->nr_contexts = plic->nr_contexts;
+	for (unsigned c = 0; c < plic->nr_contexts; c++) {
+		memcpy(st->enable[c], plic->ctx[c].enable,
+		       sizeof(st->enable[c]));
+		st->threshold[c] = plic->ctx[c].threshold;
+	}
+	pthread_mutex_unlock(&plic->lock);
+}
+
+int plic_restore(struct plic *plic, const struct plic_state *st)
+{
+	if (st->nr_contexts != plic->nr_contexts ||
+	    (st->level[0] & 1) || (st->claimed[0] & 1))
+		return -EINVAL;
+	for (unsigned s = 0; s < PLIC_NR_SOURCES; s++)
+		if (st->priority[s] > 7)
+			return -EINVAL;
+	for (unsigned c = 0; c < st->nr_contexts; c++)
+		if (st->threshold[c] > 7)
+			return -EINVAL;
+	pthread_mutex_lock(&plic->lock);
+	memcpy(plic->priority, st->priority, sizeof(plic->priority));
+	memcpy(plic->level, st->level, sizeof(plic->level));
+	memcpy(plic->claimed, st->claimed, sizeof(plic->claimed));
+	for (unsigned c = 0; c < plic->nr_contexts; c++) {
+		memcpy(plic->ctx[c].enable, st->enable[c],
+		       sizeof(plic->ctx[c].enable));
+		plic->ctx[c].enable[0] &= ~1u;
+		plic->ctx[c].threshold = st->threshold[c];
+		/* Force a fresh output for every context. */
+		plic->ctx[c].seip = !plic_best(plic, c);
+	}
+	plic_update(plic);
+	pthread_mutex_unlock(&plic->lock);
+	return 0;
 }

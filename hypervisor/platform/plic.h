@@ -22,6 +22,19 @@
 #define PLIC_BASE	0x0c000000ULL
 #define PLIC_SIZE	0x04000000ULL
 #define PLIC_NR_SOURCES	96
+#define PLIC_WORDS	(PLIC_NR_SOURCES / 32)
+#define PLIC_MAX_CONTEXTS 64
+
+/* The PLIC's state as plain data (pending bits derive from level and
+ * claimed; each context's SEIP output derives from the rest). */
+struct plic_state {
+	uint32_t priority[PLIC_NR_SOURCES];
+	uint32_t level[PLIC_WORDS];
+	uint32_t claimed[PLIC_WORDS];
+	unsigned nr_contexts;
+	uint32_t enable[PLIC_MAX_CONTEXTS][PLIC_WORDS];
+	uint32_t threshold[PLIC_MAX_CONTEXTS];
+};
 
 struct plic;
 
@@ -38,5 +51,15 @@ struct mmio_region plic_region(struct plic *plic);
  * triggered, as QEMU's virt devices are. Any thread.
  */
 void plic_set_irq(struct plic *plic, unsigned src, bool level);
+
+/*
+ * Save and restore (the machine quiesced: vCPUs paused). Restore checks
+ * the state (context count, priorities 0..7, no source 0) and returns
+ * -EINVAL without changing anything if it is not one this PLIC can hold;
+ * then it drives every context's SEIP output from the restored state.
+ */
+void plic_save(struct plic *plic, struct plic_state *st);
+int plic_restore(struct plic *plic, const struct plic_state *st)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include "uart.h"
 
 /* register offsets (reg-shift 0) */
@@ -437,4 +438,49 @@ void uart_destroy(struct uart *u)
 		return;
 	pthread_mutex_destroy(&u->lock);
 	free(u);
+}
+
+void uart_save(struct uart *u, struct uart_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&u->lock);
+	st->ier = u->ier;
+	st->lcr = u->lcr;
+	st->mcr = u->mcr;
+	st->msr = u->msr;
+	st->scr = u->scr;
+	st->fcr = u->fcr;
+	st->dll = u->dll;
+	st->dlm = u->dlm;
+	st->rbr = u->rbr;
+	st->thr_ipending = u->thr_ipending;
+	st->input_len = u->in_count;
+	for (size_t k = 0; k < u->in_count; k++)
+		st->input[k] = u->in[(u->in_head + k) % UART_INPUT_MAX];
+	pthread_mutex_unlock(&u->lock);
+}
+
+int uart_restore(struct uart *u, const struct uart_state *st)
+{
+	if (st->input_len > UART_INPUT_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&u->lock);
+	u->ier = st->ier;
+	u->lcr = st->lcr;
+	u->mcr = st->mcr;
+	u->msr = st->msr;
+	u->scr = st->scr;
+	u->fcr = st->fcr;
+	u->dll = st->dll;
+	u->dlm = st->dlm;
+	u->rbr = st->rbr;
+	u->thr_ipending = st->thr_ipending;
+	u->in_head = 0;
+	u->in_count = st->input_len;
+	memcpy(u->in, st->input, st->input_len);
+	/* Push the derived line level to the PLIC whatever it was. */
+	u->irq_level = !(uart_iir_id(u) != IIR_NO_INT);
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return 0;
 }

@@ -31,6 +31,14 @@ struct uart_backend {
 
 struct uart;
 
+/* The UART's state as plain data (its interrupt line derives from it). */
+struct uart_state {
+	uint8_t ier, lcr, mcr, msr, scr, fcr, dll, dlm, rbr;
+	bool thr_ipending;
+	size_t input_len;		/* bytes queued for the guest */
+	uint8_t input[UART_INPUT_MAX];	/* oldest first */
+};
+
 int uart_create(struct uart **out, struct plic *plic, unsigned irq,
 		const struct uart_backend *be) __attribute__((warn_unused_result));
 void uart_destroy(struct uart *uart);	/* NULL is a no-op */
@@ -42,6 +50,15 @@ struct mmio_region uart_region(struct uart *uart);
  * Any thread.
  */
 size_t uart_input(struct uart *uart, const uint8_t *buf, size_t len);
+
+/*
+ * Save and restore (the machine quiesced). Restore returns -EINVAL when
+ * input_len exceeds UART_INPUT_MAX; it then sets the interrupt line to
+ * what the restored registers say.
+ */
+void uart_save(struct uart *uart, struct uart_state *st);
+int uart_restore(struct uart *uart, const struct uart_state *st)
+	__attribute__((warn_unused_result));
 
 /* SBI legacy console: output one byte / take one input byte or -1. */
 void uart_sbi_putchar(struct uart *uart, uint8_t c);

@@ -7,6 +7,7 @@
 #ifndef HV_MACHINE_H
 #define HV_MACHINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "hv/log.h"
@@ -21,6 +22,12 @@ struct hv_machine_config {
 	const char *kernel;		/* ELF, Linux Image or raw binary */
 	const char *initrd;		/* NULL: none */
 	const char *cmdline;		/* NULL: empty */
+	/*
+	 * An empty machine waiting for a restore or an incoming migration:
+	 * nothing is loaded and no vCPU is started; the state comes from
+	 * hv_machine_restore_state() and guest RAM from the stream.
+	 */
+	bool incoming;
 	/*
 	 * Console output (the UART and the SBI console). Called from vCPU
 	 * threads; must not call back into the machine.
@@ -51,9 +58,30 @@ int hv_machine_create(struct hv_machine **out,
 		      const struct hv_machine_config *cfg,
 		      const struct hv_log *log) __attribute__((warn_unused_result));
 
-/* Runs the vCPUs until the guest powers off or resets, or stop. */
+/* Runs the vCPUs until the guest powers off or resets, or stop:
+ * hv_machine_start, hv_machine_wait and hv_machine_join in one. */
 int hv_machine_run(struct hv_machine *m, struct hv_exit *exit)
 	__attribute__((warn_unused_result));
+
+/* Starts one thread per vCPU and returns (hart 0 boots the payload
+ * unless the machine is incoming). */
+int hv_machine_start(struct hv_machine *m) __attribute__((warn_unused_result));
+/* Blocks until the guest powers off or resets, or hv_machine_stop. */
+void hv_machine_wait(struct hv_machine *m, struct hv_exit *exit);
+/* Stops the vCPU threads and waits for them. */
+void hv_machine_join(struct hv_machine *m);
+
+/* Synchronous: when pause returns no vCPU executes guest code; guest time
+ * stands still until unpause. Any thread but a vCPU's. */
+void hv_machine_pause(struct hv_machine *m);
+void hv_machine_unpause(struct hv_machine *m);
+
+/* Guest RAM: the memfd (owned by the machine), its guest-physical
+ * layout, and the machine's own mapping. */
+int hv_machine_ram_fd(const struct hv_machine *m);
+void hv_machine_ram_layout(const struct hv_machine *m, uint64_t *base,
+			   uint64_t *size);
+uint8_t *hv_machine_ram(const struct hv_machine *m);
 
 /* Makes hv_machine_run() return with HV_EXIT_STOPPED; any thread. */
 void hv_machine_stop(struct hv_machine *m);
