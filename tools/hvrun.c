@@ -4,6 +4,8 @@
  * terminal. Exit status: the guest's poweroff status (0 clean, N its
  * failure code), 2 bad usage, 125 the guest could not be started,
  * 128+signal when stopped by a signal, 130 when quit with the escape key.
+ * With --save-to FILE, SIGUSR1 (or the escape key then `s`) saves the
+ * running guest to FILE and exits 0; --restore FILE continues a saved one.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "hv/machine.h"
+#include "hvrun/save.h"
 
 #define ESCAPE_KEY 0x1d		/* Ctrl-] */
 #define EXIT_USAGE 2
@@ -32,6 +35,8 @@ struct console {
 	_Atomic int quit_reason;	/* 0, or the status to exit with */
 	_Atomic bool escape;		/* quit by the escape key */
 	_Atomic bool done;		/* the machine has stopped */
+	const char *save_to;		/* --save-to FILE, or NULL */
+	_Atomic bool save;		/* stopped to be saved */
 };
 
 static const struct hv_log run_log = { "hvrun", LOG_INFO };
@@ -40,14 +45,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvrun GUEST [--vcpus N] [--memory SIZE] "
-		"[--cmdline ARGS] [--initrd FILE]\n"
+		"[--cmdline ARGS] [--initrd FILE] [--save-to FILE]\n"
+		"       hvrun --restore FILE [--save-to FILE]\n"
 		"Boots GUEST (ELF, Linux Image or raw binary) on an RV64GC "
 		"virt machine with\n"
 		"its console on this terminal. On a terminal, Ctrl-] quits.\n"
 		"  -c, --vcpus N      vCPUs, 1..8 (default 1)\n"
 		"  -m, --memory SIZE  RAM: 512M, 1G, or MiB (default 256M)\n"
 		"  -a, --cmdline ARGS kernel command line (/chosen/bootargs)\n"
-		"  -i, --initrd FILE  initial ramdisk\n");
+		"  -i, --initrd FILE  initial ramdisk\n"
+		"  -s, --save-to FILE on SIGUSR1 (or Ctrl-] s) save the guest to "
+		"FILE and exit\n"
+		"  -r, --restore FILE continue a guest saved with --save-to\n");
 }
 
 static void console_write(void *opaque, const uint8_t *buf, size_t len)
@@ -83,6 +92,7 @@ static void feed(struct console *con, const uint8_t *buf, size_t len)
 static void *input_thread(void *arg)
 {
 	struct console *con = arg;
+	bool esc_pending = false;
 	uint8_t buf[256];
 
 	for (;;) {
@@ -102,12 +112,31 @@ static void *input_thread(void *arg)
 			continue;
 		if (n <= 0)
 			return NULL;	/* EOF: the guest keeps running */
+		if (con->tty && esc_pending) {
+			/* Escape, then `s` saves (with --save-to). */
+			if (buf[0] == 's' && con->save_to)
+				atomic_store(&con->save, true);
+			else
+				atomic_store(&con->escape, true);
+			atomic_store(&con->quit_reason, 130);
+			hv_machine_stop(con->m);
+			return NULL;
+		}
 		if (con->tty) {
 			uint8_t *esc = memchr(buf, ESCAPE_KEY, (size_t)n);
 
 			if (esc) {
+				size_t rest = (size_t)n - (size_t)(esc - buf) - 1;
+
 				feed(con, buf, (size_t)(esc - buf));
-				atomic_store(&con->escape, true);
+				if (con->save_to && !rest) {
+					esc_pending = true;
+					continue;
+				}
+				if (con->save_to && esc[1] == 's')
+					atomic_store(&con->save, true);
+				else
+					atomic_store(&con->escape, true);
 				atomic_store(&con->quit_reason, 130);
 				hv_machine_stop(con->m);
 				return NULL;
@@ -127,11 +156,24 @@ static void *signal_thread(void *arg)
 	struct sigctx *s = arg;
 	int sig;
 
-	if (sigwait(&s->set, &sig) == 0 && sig != SIGUSR1) {
-		atomic_store(&s->con->quit_reason, 128 + sig);
+	for (;;) {
+		if (sigwait(&s->set, &sig))
+			return NULL;
+		if (sig == SIGUSR2)	/* hvrun is done */
+			return NULL;
+		if (sig == SIGUSR1) {
+			if (!s->con->save_to) {
+				fprintf(stderr, "hvrun: SIGUSR1 ignored: no "
+					"--save-to FILE\n");
+				continue;
+			}
+			atomic_store(&s->con->save, true);
+		} else {
+			atomic_store(&s->con->quit_reason, 128 + sig);
+		}
 		hv_machine_stop(s->con->m);
+		return NULL;
 	}
-	return NULL;
 }
 
 static int parse_uint(const char *s, unsigned *out)
@@ -154,6 +196,8 @@ int main(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "cmdline", required_argument, NULL, 'a' },
 		{ "initrd", required_argument, NULL, 'i' },
+		{ "save-to", required_argument, NULL, 's' },
+		{ "restore", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -167,9 +211,11 @@ int main(int argc, char **argv)
 	bool in_started = false;
 	struct hv_exit ex;
 	struct timespec t0;
+	struct hvrun_restored *restored = NULL;
+	const char *restore = NULL;
 	int opt, ret, status;
 
-	while ((opt = getopt_long(argc, argv, "c:m:a:i:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:m:a:i:s:r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (parse_uint(optarg, &cfg.vcpus) || !cfg.vcpus ||
@@ -192,17 +238,25 @@ int main(int argc, char **argv)
 			break;
 		case 'a': cfg.cmdline = optarg; break;
 		case 'i': cfg.initrd = optarg; break;
+		case 's': con.save_to = optarg; break;
+		case 'r': restore = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (restore && optind != argc) {
+		fprintf(stderr, "hvrun: --restore takes the guest from the file; "
+			"no GUEST with it\n");
+		return EXIT_USAGE;
+	}
+	if (!restore && optind != argc - 1) {
 		fprintf(stderr, "hvrun: %s\n", optind == argc ?
 			"no GUEST given" : "more than one GUEST given");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cfg.kernel = argv[optind];
+	if (!restore)
+		cfg.kernel = argv[optind];
 
 	/* Signals go to the signal thread only. */
 	sigemptyset(&sc.set);
@@ -210,10 +264,17 @@ int main(int argc, char **argv)
 	sigaddset(&sc.set, SIGTERM);
 	sigaddset(&sc.set, SIGHUP);
 	sigaddset(&sc.set, SIGUSR1);
+	sigaddset(&sc.set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sc.set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	ret = hv_machine_create(&con.m, &cfg, &run_log);
+	if (restore) {
+		ret = hvrun_restore(restore, &cfg, &con.m, &restored, &run_log);
+		if (!ret)
+			cfg = *hvrun_restored_config(restored);
+	} else {
+		ret = hv_machine_create(&con.m, &cfg, &run_log);
+	}
 	if (ret)
 		return EXIT_START;
 	if (pipe(con.pipe) < 0) {
@@ -236,7 +297,13 @@ int main(int argc, char **argv)
 		in_started = true;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = hv_machine_run(con.m, &ex);
+	ret = hv_machine_start(con.m);
+	hv_machine_wait(con.m, &ex);
+	if (!ret && ex.kind == HV_EXIT_STOPPED && atomic_load(&con.save)) {
+		hv_machine_pause(con.m);
+		ret = hvrun_save(con.m, &cfg, con.save_to, &run_log);
+	}
+	hv_machine_join(con.m);
 	atomic_store(&con.done, true);
 
 	/* Wind down the helper threads. */
@@ -244,13 +311,16 @@ int main(int argc, char **argv)
 		perror("hvrun: pipe");
 	if (in_started)
 		pthread_join(in_tid, NULL);
-	pthread_kill(sig_tid, SIGUSR1);
+	pthread_kill(sig_tid, SIGUSR2);
 	pthread_join(sig_tid, NULL);
 	if (con.tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &con.saved);
 
 	if (ret) {
 		status = EXIT_START;
+	} else if (ex.kind == HV_EXIT_STOPPED && atomic_load(&con.save)) {
+		fprintf(stderr, "\nhvrun: guest saved to %s\n", con.save_to);
+		status = 0;
 	} else if (ex.kind == HV_EXIT_STOPPED) {
 		status = atomic_load(&con.quit_reason);
 		if (atomic_load(&con.escape))
@@ -278,5 +348,6 @@ int main(int argc, char **argv)
 	close(con.pipe[0]);
 	close(con.pipe[1]);
 	hv_machine_destroy(con.m);
+	hvrun_restore_free(restored);
 	return status;
 }
