@@ -59,6 +59,7 @@ $(DEPS_STAMP): scripts/deps.sh
 LIBHV := $(BUILD)/libhv.a
 
 include hypervisor/module.mk
+include migrate/module.mk
 include tools/module.mk
 include guests/module.mk
 include tests/module.mk
