@@ -65,6 +65,7 @@ LIBHV := $(BUILD)/libhv.a
 # proto first: it defines LIBHVPROTO and PROTO_* for the modules below.
 include proto/module.mk
 include hypervisor/module.mk
+include migrate/module.mk
 include tools/module.mk
 include guests/module.mk
 include tests/module.mk

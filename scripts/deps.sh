@@ -9,6 +9,7 @@ PKGS=(
 	gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
 	qemu-system-misc opensbi
 	libfdt-dev device-tree-compiler libcmocka-dev libzstd-dev uuid-dev libssl-dev
+	libxxhash-dev clang libclang-rt-14-dev
 	libseccomp-dev libprotobuf-c-dev protobuf-c-compiler
 	libcpg-dev libquorum-dev libvotequorum-dev libcmap-dev
 	libcorosync-common-dev librdmacm-dev libibverbs-dev
