@@ -9,3 +9,12 @@ $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV) $(LIBHVPROTO)
 # Every tools/NAME.c is one tool (hvrun, ...); listed from the tree so a
 # branch that has not grown a tool yet still builds and runs `make check`.
 TOOLS += $(patsubst tools/%.c,$(BUILD)/bin/%,$(sort $(wildcard tools/*.c)))
+
+# hvrun's own modules (tools/hvrun/*.c) and the record stream it saves to.
+HVRUN_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tools/hvrun/*.c)))
+$(BUILD)/obj/tools/hvrun/%.o $(BUILD)/obj/tools/hvrun.o: ALL_CFLAGS += -Imigrate -Itools
+$(BUILD)/bin/hvrun: $(BUILD)/obj/tools/hvrun.o $(HVRUN_OBJS) $(LIBHVMIGRATE) \
+		$(LIBHV) $(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(MIGRATE_LIBS)
