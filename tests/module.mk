@@ -3,7 +3,7 @@
 # ("cpu/fpu.h", "platform/uart.h").
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_TESTS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%)
-TEST_LIBS := -lcmocka -lfdt -lm
+TEST_LIBS := -lcmocka -lfdt -lseccomp -lm
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV)
 	$(call msg,LD,$@)

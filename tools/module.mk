@@ -1,5 +1,5 @@
 # Command-line tools: one main per file, linked against libhv.
-TOOL_LIBS := -lfdt -lm
+TOOL_LIBS := -lfdt -lseccomp -lm
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV)
 	$(call msg,LD,$@)
