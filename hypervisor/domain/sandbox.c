@@ -300,6 +300,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
 			.datum_b = r[i].b,
 		};
 
+		/* a call this architecture lacks needs no rule */
+		if (r[i].nr < 0)
+			continue;
 		if (r[i].arg < 0)
 			ret = seccomp_rule_add_exact(ctx, r[i].action, r[i].nr,
 						     0);

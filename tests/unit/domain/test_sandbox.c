@@ -421,11 +421,27 @@ static void do_i386_getpid(void)
 	i386_getpid();
 }
 
-/* int 0x80 reaches the i386 table, which a native list does not cover. */
+static void do_x32_getpid(void)
+{
+	enter();
+	syscall(0x40000000 | SYS_getpid);
+}
+
+/*
+ * int 0x80 reaches the i386 table and bit 30 the x32 one, which a native
+ * list does not cover: both trapped.
+ */
 static void test_foreign_abi_is_trapped(void **state)
 {
 	struct child_result res;
 	char want[160];
+
+	run_child(do_x32_getpid, &res);
+	assert_true(WIFSIGNALED(res.status));
+	assert_int_equal(WTERMSIG(res.status), SIGSYS);
+	snprintf(want, sizeof(want), "%s: forbidden system call %d\n",
+		 program_invocation_short_name, 0x40000000 | SYS_getpid);
+	assert_string_equal(res.log, want);
 
 	run_child(do_i386_getpid_unsandboxed, &res);
 	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0)
