@@ -4,7 +4,7 @@
 # ("cpu/fpu.h", "platform/uart.h") and generated ones ("proto/*.pb-c.h").
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_TESTS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%)
-TEST_LIBS := -lcmocka -lfdt -lm $(PROTO_LIBS)
+TEST_LIBS := -lcmocka -lfdt -lseccomp -lm $(PROTO_LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV) \
 		$(LIBHVPROTO)

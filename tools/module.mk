@@ -1,5 +1,5 @@
 # Command-line tools: one main per file, linked against libhv.
-TOOL_LIBS := -lfdt -lm $(PROTO_LIBS)
+TOOL_LIBS := -lfdt -lseccomp -lm $(PROTO_LIBS)
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV) $(LIBHVPROTO)
 	$(call msg,LD,$@)
