@@ -12,7 +12,8 @@
 
 #include <stdint.h>
 
-#define STREAM_MAGIC		"\x89HVS\r\n\x1a\n"	/* 8 bytes, no NUL */
+/* 8 bytes, without the string's NUL */
+#define STREAM_MAGIC		"\x89HVS\r\n\x1a\n"
 #define STREAM_MAGIC_LEN	8
 #define STREAM_VERSION		1
 #define STREAM_PAGE_SHIFT	12
@@ -59,7 +60,7 @@ _Static_assert(sizeof(struct stream_rec_hdr) == 32, "rec_hdr is 32 bytes");
 #define STREAM_REC_PAGE_BATCH		0x00000002u
 #define STREAM_REC_STATE		0x00000003u
 #define STREAM_REC_SYNC			0x00000004u
-#define STREAM_REC_CHECKPOINT		0x00000005u	/* reserved: v2, HA */
+#define STREAM_REC_CHECKPOINT		0x00000005u	/* v2 (HA) */
 #define STREAM_REC_OPTIONAL		0x80000000u
 
 /* PAGE_BATCH body: this, then count pfn entries, then the payload. */
@@ -72,7 +73,8 @@ struct stream_batch_hdr {
 };
 _Static_assert(sizeof(struct stream_batch_hdr) == 24, "batch_hdr is 24 bytes");
 
-#define STREAM_BATCH_ZSTD	0x00000001u	/* payload is one zstd frame */
+/* the payload is one zstd frame */
+#define STREAM_BATCH_ZSTD	0x00000001u
 #define STREAM_BATCH_FLAGS	STREAM_BATCH_ZSTD
 
 /* PFN entry: bits 0..51 pfn, 52..59 reserved, 60..63 encoding. */
@@ -92,7 +94,7 @@ static inline uint64_t stream_pfn_entry(uint64_t pfn, unsigned int enc)
 
 /* STATE body: this, then the opaque payload. */
 struct stream_state_hdr {
-	uint32_t state_type;	/* 0 is invalid; meaning defined in proto/ */
+	uint32_t state_type;	/* 0 is invalid; meanings in proto/ */
 	uint32_t instance;	/* vCPU index, device slot, ... */
 };
 _Static_assert(sizeof(struct stream_state_hdr) == 8, "state_hdr is 8 bytes");

@@ -37,7 +37,7 @@ enum rstate {
 	R_CONFIG,	/* channel 0: DOMAIN_CONFIG expected */
 	R_PAGES,	/* rounds of PAGE_BATCH and SYNC */
 	R_STATE,	/* STATE records seen: only STATE and END follow */
-	R_END,		/* END verified: only the end of the stream follows */
+	R_END,		/* END verified: only the stream end is left */
 	R_DONE,
 };
 

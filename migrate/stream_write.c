@@ -28,7 +28,7 @@ struct stream_writer {
 	uint64_t round_pages;	/* entries sent in the current round */
 	bool round_open;	/* a batch was sent since the last SYNC */
 	struct stream_manifest m;	/* counts so far */
-	uint8_t *body;		/* one record body, STREAM_MAX_RECORD_LEN */
+	uint8_t *body;		/* one record body, maximum size */
 	uint8_t *zbuf;		/* compressed payload */
 	size_t zcap;
 	ZSTD_CCtx *cctx;

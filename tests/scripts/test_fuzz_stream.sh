@@ -21,7 +21,6 @@ if [ ! -x "$FUZZ" ] || [ ! -f "$SEEDS/.stamp" ]; then
 fi
 mkdir -p "$CORPUS"
 cd "$BUILD/fuzz" || exit 1
-# -close_fd_mask=3: the reader is silent, keep libFuzzer's report only
 ./fuzz_stream_read -max_total_time="$SECONDS_MAX" -timeout=10 \
 	-rss_limit_mb=2048 -max_len=131072 -print_final_stats=1 \
 	-artifact_prefix=crash- corpus/stream seeds/stream

@@ -372,7 +372,7 @@ static void records_reordered(void **state)
 	small_stream_is_valid(fx);
 	len = fx->out.len;
 	n = rec_offsets(fx->out.buf, len, offs, 16);
-	assert_int_equal(n, 7);	/* config, optional, 2 batches, sync... */
+	assert_int_equal(n, 7);	/* config, optional, 2 batches, ... */
 	copy = malloc(len * 2);
 	assert_non_null(copy);
 
