@@ -96,6 +96,16 @@ struct stream_manifest {
 void stream_digest(const void *ram, uint64_t nr_pages, unsigned int channel,
 		   unsigned int nr_channels, struct stream_manifest *m);
 
+/*
+ * The same digest, reading only the pages that hold data in ram_fd (the
+ * memfd that ram maps from offset 0): its holes are zero pages, which add
+ * nothing to the digest, and reading them would allocate them. ram_fd < 0
+ * (or a failing lseek) reads every page, as stream_digest.
+ */
+void stream_digest_sparse(const void *ram, uint64_t nr_pages,
+			  unsigned int channel, unsigned int nr_channels,
+			  int ram_fd, struct stream_manifest *m);
+
 /* True if the page at p (STREAM_PAGE_SIZE bytes) is all zero. */
 int stream_page_is_zero(const void *p);
 
@@ -110,6 +120,8 @@ struct stream_writer_config {
 	const struct stream_io *io;	/* borrowed for the writer's life */
 	const void *ram;	/* guest RAM, borrowed: nr_pages pages */
 	uint64_t nr_pages;
+	/* The memfd ram maps, so END's digest skips its holes; NULL: none. */
+	const int *ram_fd;
 	uint16_t channel;	/* 0 <= channel < nr_channels */
 	uint16_t nr_channels;	/* 0 means 1 */
 	uint64_t stream_id;	/* same on every channel of one migration */
@@ -205,6 +217,12 @@ struct stream_sink_ops {
 	 * chance to refuse. m is borrowed for the call.
 	 */
 	int (*on_end)(void *opaque, const struct stream_manifest *m);
+	/*
+	 * Optional (may be NULL): the memfd behind map_guest_ram's mapping,
+	 * or -1; with it END's check skips the memfd's holes (zero pages)
+	 * instead of reading, and so allocating, all of guest RAM.
+	 */
+	int (*ram_fd)(void *opaque);
 };
 
 struct stream_reader;

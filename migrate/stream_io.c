@@ -155,28 +155,68 @@ int stream_page_is_zero(const void *p)
 	return 1;
 }
 
-void stream_digest(const void *ram, uint64_t nr_pages, unsigned int channel,
-		   unsigned int nr_channels, struct stream_manifest *m)
+/* Adds the class's pages in [first, end) to the sums. */
+static void digest_range(const uint8_t *base, uint64_t first, uint64_t end,
+			 unsigned int channel, unsigned int nr_channels,
+			 struct stream_manifest *m)
 {
-	const uint8_t *base = ram;
-	uint64_t lo = 0, hi = 0, nonzero = 0, pfn;
+	uint64_t pfn = first + (channel + nr_channels - first % nr_channels) %
+			       nr_channels;
 
-	if (!nr_channels)
-		nr_channels = 1;
-	for (pfn = channel; pfn < nr_pages; pfn += nr_channels) {
+	for (; pfn < end; pfn += nr_channels) {
 		const uint8_t *page = base + (pfn << STREAM_PAGE_SHIFT);
 		XXH128_hash_t h;
 
 		if (stream_page_is_zero(page))
 			continue;
 		h = XXH3_128bits_withSeed(page, STREAM_PAGE_SIZE, pfn);
-		lo += h.low64;
-		hi += h.high64;
-		nonzero++;
+		m->digest_lo += h.low64;
+		m->digest_hi += h.high64;
+		m->nonzero_pages++;
 	}
-	m->nonzero_pages = nonzero;
-	m->digest_lo = lo;
-	m->digest_hi = hi;
+}
+
+void stream_digest_sparse(const void *ram, uint64_t nr_pages,
+			  unsigned int channel, unsigned int nr_channels,
+			  int ram_fd, struct stream_manifest *m)
+{
+	uint64_t pos = 0;
+
+	if (!nr_channels)
+		nr_channels = 1;
+	m->nonzero_pages = 0;
+	m->digest_lo = 0;
+	m->digest_hi = 0;
+	while (ram_fd >= 0 && pos < nr_pages) {
+		off_t data = lseek(ram_fd, (off_t)(pos << STREAM_PAGE_SHIFT),
+				   SEEK_DATA), hole;
+
+		if (data < 0 && errno == ENXIO)
+			return;			/* only holes left */
+		if (data < 0)
+			break;			/* no hole support: read all */
+		hole = lseek(ram_fd, data, SEEK_HOLE);
+		if (hole < 0)
+			break;
+		pos = (uint64_t)data >> STREAM_PAGE_SHIFT;
+		{
+			uint64_t end = ((uint64_t)hole + STREAM_PAGE_SIZE - 1)
+				       >> STREAM_PAGE_SHIFT;
+
+			if (end > nr_pages)
+				end = nr_pages;
+			digest_range(ram, pos, end, channel, nr_channels, m);
+			pos = end;
+		}
+	}
+	if (pos < nr_pages)
+		digest_range(ram, pos, nr_pages, channel, nr_channels, m);
+}
+
+void stream_digest(const void *ram, uint64_t nr_pages, unsigned int channel,
+		   unsigned int nr_channels, struct stream_manifest *m)
+{
+	stream_digest_sparse(ram, nr_pages, channel, nr_channels, -1, m);
 }
 
 const char *stream_rec_name(uint32_t type)

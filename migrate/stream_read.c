@@ -535,7 +535,9 @@ static int do_end(struct stream_reader *r, const uint8_t *body, uint32_t len)
 	if (ret)
 		return ret;
 	got = r->m;
-	stream_digest(r->ram, r->nr_pages, r->channel, r->nr_channels, &got);
+	stream_digest_sparse(r->ram, r->nr_pages, r->channel, r->nr_channels,
+			     r->ops->ram_fd ? r->ops->ram_fd(r->opaque) : -1,
+			     &got);
 	nz = le64toh(mw.nonzero_pages);
 	lo = le64toh(mw.digest_lo);
 	hi = le64toh(mw.digest_hi);

@@ -310,8 +310,9 @@ int stream_write_end(struct stream_writer *w, struct stream_manifest *out)
 	if ((w->state != W_PAGES && w->state != W_STATE) || w->round_open ||
 	    !m->rounds)
 		return -EPROTO;
-	stream_digest(w->cfg.ram, w->cfg.nr_pages, w->cfg.channel,
-		      w->cfg.nr_channels, m);
+	stream_digest_sparse(w->cfg.ram, w->cfg.nr_pages, w->cfg.channel,
+			     w->cfg.nr_channels,
+			     w->cfg.ram_fd ? *w->cfg.ram_fd : -1, m);
 	mw.nr_pages = htole64(m->nr_pages);
 	mw.page_entries = htole64(m->page_entries);
 	mw.zero_entries = htole64(m->zero_entries);

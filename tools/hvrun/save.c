@@ -95,7 +95,7 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 	uint64_t base, size;
 	uint8_t *conf = NULL;
 	size_t conf_len;
-	int fd, ret;
+	int fd, ret, ram_fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -104,6 +104,8 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 		return ret;
 	}
 	hv_machine_ram_layout(m, &base, &size);
+	ram_fd = hv_machine_ram_fd(m);
+	wc.ram_fd = &ram_fd;
 	stream_io_fd_init(&io, fd);
 	wc.io = &io.io;
 	wc.ram = hv_machine_ram(m);
@@ -220,7 +222,15 @@ static int on_end(void *opaque, const struct stream_manifest *m)
 	return 0;
 }
 
+static int restore_ram_fd(void *opaque)
+{
+	struct hvrun_restored *r = opaque;
+
+	return r->m ? hv_machine_ram_fd(r->m) : -1;
+}
+
 static const struct stream_sink_ops restore_ops = {
+	.ram_fd = restore_ram_fd,
 	.on_config = on_config,
 	.map_guest_ram = map_ram,
 	.on_state = on_state,
