@@ -104,7 +104,10 @@ result pipe-100K "$verdict"
 
 # EOF on stdin leaves the guest running: it still echoes, then SIGTERM.
 rm -f "$tmp/out" "$tmp/err"
-(trap - EXIT; printf 'ab' | exec "$HVRUN" "$ECHO" >"$tmp/out" 2>"$tmp/err") &
+# (Not `printf | hvrun &`: $! would be the pipeline's subshell and the
+# SIGTERM below would orphan hvrun.)
+printf 'ab' >"$tmp/ab"
+"$HVRUN" "$ECHO" <"$tmp/ab" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 verdict=ok
 if ! wait_for_text "$tmp/out" '^AB' "$pid" 30; then
