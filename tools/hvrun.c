@@ -114,10 +114,13 @@ static void *input_thread(void *arg)
 			return NULL;	/* EOF: the guest keeps running */
 		if (con->tty && esc_pending) {
 			/* Escape, then `s` saves (with --save-to). */
-			if (buf[0] == 's' && con->save_to)
+			esc_pending = false;
+			if (buf[0] == 's' && con->save_to) {
 				atomic_store(&con->save, true);
-			else
-				atomic_store(&con->escape, true);
+				hv_machine_stop(con->m);
+				continue;	/* the save may fail */
+			}
+			atomic_store(&con->escape, true);
 			atomic_store(&con->quit_reason, 130);
 			hv_machine_stop(con->m);
 			return NULL;
@@ -133,10 +136,12 @@ static void *input_thread(void *arg)
 					esc_pending = true;
 					continue;
 				}
-				if (con->save_to && esc[1] == 's')
+				if (con->save_to && esc[1] == 's') {
 					atomic_store(&con->save, true);
-				else
-					atomic_store(&con->escape, true);
+					hv_machine_stop(con->m);
+					continue;	/* the save may fail */
+				}
+				atomic_store(&con->escape, true);
 				atomic_store(&con->quit_reason, 130);
 				hv_machine_stop(con->m);
 				return NULL;
@@ -168,9 +173,10 @@ static void *signal_thread(void *arg)
 				continue;
 			}
 			atomic_store(&s->con->save, true);
-		} else {
-			atomic_store(&s->con->quit_reason, 128 + sig);
+			hv_machine_stop(s->con->m);
+			continue;	/* the save may fail: keep serving */
 		}
+		atomic_store(&s->con->quit_reason, 128 + sig);
 		hv_machine_stop(s->con->m);
 		return NULL;
 	}
@@ -212,6 +218,7 @@ int main(int argc, char **argv)
 	struct hv_exit ex;
 	struct timespec t0;
 	struct hvrun_restored *restored = NULL;
+	bool saved = false;
 	const char *restore = NULL;
 	int opt, ret, status;
 
@@ -298,10 +305,24 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = hv_machine_start(con.m);
-	hv_machine_wait(con.m, &ex);
-	if (!ret && ex.kind == HV_EXIT_STOPPED && atomic_load(&con.save)) {
+	for (;;) {
+		hv_machine_wait(con.m, &ex);
+		if (ret || ex.kind != HV_EXIT_STOPPED ||
+		    atomic_load(&con.quit_reason) || !atomic_load(&con.save))
+			break;
 		hv_machine_pause(con.m);
-		ret = hvrun_save(con.m, &cfg, con.save_to, &run_log);
+		if (!hvrun_save(con.m, &cfg, con.save_to, &run_log)) {
+			saved = true;
+			break;
+		}
+		/* Nothing lost: a failed save leaves the guest running. */
+		fprintf(stderr, "hvrun: the guest was not saved; it goes on "
+			"running\n");
+		atomic_store(&con.save, false);
+		hv_machine_clear_stop(con.m);
+		if (atomic_load(&con.quit_reason))
+			hv_machine_stop(con.m);	/* a quit came meanwhile */
+		hv_machine_unpause(con.m);
 	}
 	hv_machine_join(con.m);
 	atomic_store(&con.done, true);
@@ -318,7 +339,7 @@ int main(int argc, char **argv)
 
 	if (ret) {
 		status = EXIT_START;
-	} else if (ex.kind == HV_EXIT_STOPPED && atomic_load(&con.save)) {
+	} else if (saved) {
 		fprintf(stderr, "\nhvrun: guest saved to %s\n", con.save_to);
 		status = 0;
 	} else if (ex.kind == HV_EXIT_STOPPED) {

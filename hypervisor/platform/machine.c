@@ -457,6 +457,14 @@ void hv_machine_stop(struct hv_machine *m)
 	machine_finish(m, HV_EXIT_STOPPED, 0);
 }
 
+void hv_machine_clear_stop(struct hv_machine *m)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->done && m->exit.kind == HV_EXIT_STOPPED)
+		m->done = false;
+	pthread_mutex_unlock(&m->lock);
+}
+
 size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 				size_t len)
 {

@@ -66,6 +66,28 @@ for pair in "d1 d2" "d2 d3"; do
 done
 ls -l "$tmp/d1.sav" | awk '{print "save file:", $5, "bytes"}'
 
+echo "== a save that cannot be written leaves the guest running"
+"$HVRUN" "$G/dirtier.elf" "${args[@]}" --save-to "$tmp/no/such/dir/x.sav" \
+	</dev/null >"$tmp/nosave" 2>&1 &
+pid=$!
+if wait_for_text "$tmp/nosave" '^tick 5 ' "$pid" 60; then
+	kill -USR1 "$pid"
+	if ! wait_for_text "$tmp/nosave" 'not saved; it goes on' "$pid" 30; then
+		fail "no 'not saved' message"
+	else
+		n=$(last_tick "$tmp/nosave")
+		wait_for_text "$tmp/nosave" "^tick $((n + 2)) " "$pid" 30 ||
+			fail "the guest stopped after the failed save"
+	fi
+	kill -TERM "$pid"
+	wait_exit "$pid" 30
+	[ "$rc" = 143 ] || fail "after the failed save: exit $rc, want 143"
+	grep -q '^PASS\|FAIL' "$tmp/nosave" && fail "unexpected end"
+	echo "failed save: $(grep -m1 'save:' "$tmp/nosave"); guest went on"
+else
+	fail "dirtier did not start"
+fi
+
 echo "== damaged save files"
 cp "$tmp/d1.sav" "$tmp/flip.sav"
 size=$(stat -c %s "$tmp/flip.sav")

@@ -85,6 +85,8 @@ uint8_t *hv_machine_ram(const struct hv_machine *m);
 
 /* Makes hv_machine_run() return with HV_EXIT_STOPPED; any thread. */
 void hv_machine_stop(struct hv_machine *m);
+/* Takes back a stop (the guest goes on; a later wait waits again). */
+void hv_machine_clear_stop(struct hv_machine *m);
 
 /* Feeds console input to the UART; returns bytes taken. Any thread. */
 size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
