@@ -169,5 +169,8 @@ void cpu_cond_init(pthread_cond_t *cond);
 
 /* Guest time now, in timebase ticks (10 MHz). */
 uint64_t cpu_platform_time(const struct cpu_platform *plat);
+/* Makes guest time read @ticks now (it goes on from there unless paused);
+ * while no vCPU runs: at start (0) and at restore (the saved time). */
+void cpu_platform_set_time(struct cpu_platform *plat, uint64_t ticks);
 
 #endif

@@ -26,18 +26,33 @@ void cpu_cond_init(pthread_cond_t *cond)
 	pthread_condattr_destroy(&a);
 }
 
-uint64_t cpu_platform_time(const struct cpu_platform *plat)
+static int64_t mono_ns(void)
 {
 	struct timespec ts;
-	int64_t ns;
 
-	ns = atomic_load(&plat->frozen_ns);
-	if (!ns) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
-	ns -= plat->time_base_ns;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Host time the guest clock reads now: frozen while paused. */
+static int64_t guest_clock_ns(const struct cpu_platform *plat)
+{
+	int64_t ns = atomic_load(&plat->frozen_ns);
+
+	return ns ? ns : mono_ns();
+}
+
+uint64_t cpu_platform_time(const struct cpu_platform *plat)
+{
+	int64_t ns = guest_clock_ns(plat) - plat->time_base_ns;
+
 	return ns < 0 ? 0 : (uint64_t)ns / (1000000000 / HV_TIMEBASE_HZ);
+}
+
+void cpu_platform_set_time(struct cpu_platform *plat, uint64_t ticks)
+{
+	plat->time_base_ns = guest_clock_ns(plat) -
+			     (int64_t)(ticks * (1000000000 / HV_TIMEBASE_HZ));
 }
 
 static int interp_create(struct cpu **out, struct cpu_platform *plat,
@@ -202,14 +217,6 @@ void cpu_request_others(struct cpu *self, unsigned req)
 void cpu_request_all(struct cpu_platform *p, unsigned req)
 {
 	request_all_but(p, NULL, req);
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The vCPU side of pause: park until unpaused, serving requests. */

@@ -263,7 +263,6 @@ int hv_machine_create(struct hv_machine **out,
 		      const struct hv_log *log)
 {
 	struct hv_machine *m;
-	struct timespec ts;
 	int ret;
 
 	ret = check_config(cfg, log);
@@ -280,8 +279,7 @@ int hv_machine_create(struct hv_machine **out,
 	pthread_cond_init(&m->cond, NULL);
 	pthread_mutex_init(&m->plat.ack_lock, NULL);
 	cpu_cond_init(&m->plat.ack_cond);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	m->plat.time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	cpu_platform_set_time(&m->plat, 0);
 
 	ret = setup_ram(m);
 	if (ret)
@@ -321,14 +319,11 @@ static void *vcpu_thread(void *arg)
 int hv_machine_start(struct hv_machine *m)
 {
 	struct cpu_platform *p = &m->plat;
-	struct timespec ts;
 	int ret = 0;
 
 	if (!m->cfg.incoming) {
 		/* Guest time starts at 0 when the guest does. */
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		p->time_base_ns = (int64_t)ts.tv_sec * 1000000000 +
-				  ts.tv_nsec;
+		cpu_platform_set_time(p, 0);
 		cpu_boot(p->cpus[0], m->entry, m->dtb_addr);
 	}
 	for (; m->started < p->nr_cpus; m->started++) {
@@ -425,8 +420,6 @@ int hv_machine_restore_state(struct hv_machine *m,
 			     const struct hv_machine_state *st)
 {
 	struct cpu_platform *p = &m->plat;
-	struct timespec ts;
-	int64_t now;
 	int ret;
 
 	if (!atomic_load(&p->pause) && m->started)
@@ -442,13 +435,7 @@ int hv_machine_restore_state(struct hv_machine *m,
 	if (ret)
 		return ret;
 	/* Guest time continues from the saved value. */
-	now = atomic_load(&p->frozen_ns);
-	if (!now) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
-	p->time_base_ns = now - (int64_t)(st->time *
-					  (1000000000 / HV_TIMEBASE_HZ));
+	cpu_platform_set_time(p, st->time);
 	return 0;
 }
 

@@ -41,7 +41,6 @@ struct harness *h_create(unsigned nr_cpus)
 	struct harness *h = calloc(1, sizeof(*h));
 	uint64_t pages = H_RAM_SIZE >> PAGE_SHIFT;
 	struct mmio_region r;
-	struct timespec ts;
 
 	assert_non_null(h);
 	assert_true(nr_cpus >= 1 && nr_cpus <= HV_MAX_VCPUS);
@@ -66,8 +65,7 @@ struct harness *h_create(unsigned nr_cpus)
 	h->plat.uart = h->uart;
 	h->plat.shutdown.shutdown = record_shutdown;
 	h->plat.shutdown.opaque = h;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	h->plat.time_base_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	cpu_platform_set_time(&h->plat, 0);
 	pthread_mutex_init(&h->plat.ack_lock, NULL);
 	cpu_cond_init(&h->plat.ack_cond);
 
