@@ -9,6 +9,23 @@
 #                             sets $rc to its status; kills it (status 137)
 #                             when it is still running then
 
+# need_guests NAME...: exits 77 (skipped) unless $HVRUN and
+# $GUESTDIR/NAME.elf for each NAME are built.
+need_guests() {
+	local g
+
+	if [ ! -x "$HVRUN" ]; then
+		echo "skipped: $HVRUN not built"
+		exit 77
+	fi
+	for g in "$@"; do
+		if [ ! -f "$GUESTDIR/$g.elf" ]; then
+			echo "skipped: $GUESTDIR/$g.elf not built (make all)"
+			exit 77
+		fi
+	done
+}
+
 san_report() {
 	grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$1"
 }

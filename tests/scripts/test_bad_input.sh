@@ -11,16 +11,7 @@ GUESTDIR=${GUESTDIR:-build/guests}
 HVRUN=$BUILD/bin/hvrun
 . "$(dirname "$0")/lib-hvrun.sh"
 
-if [ ! -x "$HVRUN" ]; then
-	echo "skipped: $HVRUN not built"
-	exit 77
-fi
-for g in hello badaccess spin; do
-	if [ ! -f "$GUESTDIR/$g.elf" ]; then
-		echo "skipped: $GUESTDIR/$g.elf not built (make all)"
-		exit 77
-	fi
-done
+need_guests hello badaccess spin
 HELLO=$GUESTDIR/hello.elf
 
 tmp=$(mktemp -d)

@@ -15,20 +15,11 @@ PYTHON=/usr/bin/python3
 HERE=$(dirname "$0")
 . "$HERE/lib-hvrun.sh"
 
-if [ ! -x "$HVRUN" ]; then
-	echo "skipped: $HVRUN not built"
-	exit 77
-fi
+need_guests spin echo hello
 if [ ! -x "$PYTHON" ]; then
 	echo "skipped: $PYTHON not installed"
 	exit 77
 fi
-for g in spin echo hello; do
-	if [ ! -f "$GUESTDIR/$g.elf" ]; then
-		echo "skipped: $GUESTDIR/$g.elf not built (make all)"
-		exit 77
-	fi
-done
 ECHO=$GUESTDIR/echo.elf
 
 tmp=$(mktemp -d)
