@@ -88,6 +88,33 @@ else
 	fail "dirtier did not start"
 fi
 
+echo "== a full disk leaves the guest running"
+# A 1 MiB tmpfs in a private mount namespace (needs root, as CI is).
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	mkdir -p "$tmp/full"
+	unshare -m bash -c 'mount -t tmpfs -o size=1m hvtest "$1" &&
+		exec "${@:2}"' _ "$tmp/full" "$HVRUN" "$G/dirtier.elf" \
+		"${args[@]}" --save-to "$tmp/full/x.sav" </dev/null \
+		>"$tmp/fullout" 2>&1 &
+	pid=$!
+	if wait_for_text "$tmp/fullout" '^tick 5 ' "$pid" 60; then
+		kill -USR1 "$pid"
+		wait_for_text "$tmp/fullout" 'not saved; it goes on' "$pid" 60 ||
+			fail "full disk: no 'not saved' message"
+		n=$(last_tick "$tmp/fullout")
+		wait_for_text "$tmp/fullout" "^tick $((n + 2)) " "$pid" 30 ||
+			fail "full disk: the guest stopped after the failed save"
+		kill -TERM "$pid"
+		wait_exit "$pid" 30
+		[ "$rc" = 143 ] || fail "full disk: exit $rc, want 143"
+		echo "full disk: $(grep -m1 'save:' "$tmp/fullout"); guest went on"
+	else
+		fail "full disk: dirtier did not start"; cat "$tmp/fullout"
+	fi
+else
+	echo "full disk: skipped (needs root and unshare)"
+fi
+
 echo "== damaged save files"
 cp "$tmp/d1.sav" "$tmp/flip.sav"
 size=$(stat -c %s "$tmp/flip.sav")
