@@ -52,14 +52,19 @@ static void machine_set_seip(void *opaque, unsigned hart, bool level)
 static void machine_finish(struct hv_machine *m, enum hv_exit_kind kind,
 			   int code)
 {
+	bool first = false;
+
 	pthread_mutex_lock(&m->lock);
 	if (!m->done) {
 		m->done = true;
 		m->exit.kind = kind;
 		m->exit.code = code;
+		first = true;
 	}
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
+	if (first && m->cfg.exit_notify)
+		m->cfg.exit_notify(m->cfg.exit_opaque);
 }
 
 static void machine_shutdown(void *opaque, enum hv_shutdown_kind kind,
@@ -348,6 +353,28 @@ void hv_machine_wait(struct hv_machine *m, struct hv_exit *exit)
 	pthread_mutex_unlock(&m->lock);
 }
 
+bool hv_machine_exited(struct hv_machine *m, struct hv_exit *exit)
+{
+	bool done;
+
+	pthread_mutex_lock(&m->lock);
+	done = m->done;
+	if (done)
+		*exit = m->exit;
+	pthread_mutex_unlock(&m->lock);
+	return done;
+}
+
+unsigned hv_machine_started(const struct hv_machine *m)
+{
+	return m->started;
+}
+
+unsigned hv_machine_vcpus(const struct hv_machine *m)
+{
+	return m->plat.nr_cpus;
+}
+
 void hv_machine_join(struct hv_machine *m)
 {
 	struct cpu_platform *p = &m->plat;
@@ -400,20 +427,83 @@ struct cpu_platform *hv_machine_platform(struct hv_machine *m)
 	return &m->plat;
 }
 
-int hv_machine_save_state(struct hv_machine *m, struct hv_machine_state *st)
+static bool vcpus_still(struct hv_machine *m)
+{
+	return atomic_load(&m->plat.pause) || !m->started;
+}
+
+int hv_machine_get_vcpu(struct hv_machine *m, unsigned vcpu,
+			struct cpu_context *ctx)
 {
 	struct cpu_platform *p = &m->plat;
 
-	if (!atomic_load(&p->pause) && m->started)
+	if (!vcpus_still(m))
+		return -EBUSY;
+	if (vcpu >= p->nr_cpus)
+		return -ENOENT;
+	cpu_ops_of(p->cpus[vcpu])->get_context(p->cpus[vcpu], ctx);
+	return 0;
+}
+
+int hv_machine_set_vcpu(struct hv_machine *m, unsigned vcpu,
+			const struct cpu_context *ctx)
+{
+	struct cpu_platform *p = &m->plat;
+
+	if (!vcpus_still(m))
+		return -EBUSY;
+	if (vcpu >= p->nr_cpus)
+		return -ENOENT;
+	return cpu_ops_of(p->cpus[vcpu])->set_context(p->cpus[vcpu], ctx);
+}
+
+int hv_machine_save_devices(struct hv_machine *m, struct hv_machine_state *st)
+{
+	if (!vcpus_still(m))
+		return -EBUSY;
+	uart_save(m->uart, &st->uart);
+	plic_save(m->plic, &st->plic);
+	st->time = cpu_platform_time(&m->plat);
+	return 0;
+}
+
+int hv_machine_restore_devices(struct hv_machine *m,
+			       const struct hv_machine_state *st)
+{
+	struct plic_state old_plic;
+	int ret;
+
+	if (!vcpus_still(m))
+		return -EBUSY;
+	plic_save(m->plic, &old_plic);
+	ret = plic_restore(m->plic, &st->plic);
+	if (!ret) {
+		ret = uart_restore(m->uart, &st->uart);
+		if (ret && plic_restore(m->plic, &old_plic))
+			ret = -EIO;	/* cannot happen: it was valid */
+	}
+	if (ret)
+		return ret;
+	/* Guest time continues from the saved value. */
+	cpu_platform_set_time(&m->plat, st->time);
+	return 0;
+}
+
+int hv_machine_save_state(struct hv_machine *m, struct hv_machine_state *st)
+{
+	struct cpu_platform *p = &m->plat;
+	int ret;
+
+	if (!vcpus_still(m))
 		return -EBUSY;
 	memset(st, 0, sizeof(*st));
 	st->nr_vcpus = p->nr_cpus;
-	for (unsigned h = 0; h < p->nr_cpus; h++)
-		cpu_ops_of(p->cpus[h])->get_context(p->cpus[h], &st->vcpu[h]);
-	uart_save(m->uart, &st->uart);
-	plic_save(m->plic, &st->plic);
-	st->time = cpu_platform_time(p);
-	return 0;
+	for (unsigned h = 0; h < p->nr_cpus; h++) {
+		ret = hv_machine_get_vcpu(m, h, &st->vcpu[h]);
+		if (ret)
+			return ret;
+	}
+	return hv_machine_save_devices(m, st);
 }
 
 int hv_machine_restore_state(struct hv_machine *m,
@@ -422,7 +512,7 @@ int hv_machine_restore_state(struct hv_machine *m,
 	struct cpu_platform *p = &m->plat;
 	int ret;
 
-	if (!atomic_load(&p->pause) && m->started)
+	if (!vcpus_still(m))
 		return -EBUSY;
 	if (st->nr_vcpus != p->nr_cpus)
 		return -EINVAL;

@@ -34,6 +34,15 @@ struct hv_machine_config {
 	 */
 	void (*console_write)(void *opaque, const uint8_t *buf, size_t len);
 	void *console_opaque;
+	/*
+	 * Called once, from the thread that ended the run (a vCPU's, or
+	 * the caller of hv_machine_stop), when the guest powers off or
+	 * resets or the machine is stopped: a waker for an event loop
+	 * (write an eventfd); must not call back into the machine. NULL:
+	 * none (hv_machine_wait is the other way to learn it).
+	 */
+	void (*exit_notify)(void *opaque);
+	void *exit_opaque;
 };
 
 enum hv_exit_kind {
@@ -70,6 +79,11 @@ int hv_machine_start(struct hv_machine *m) __attribute__((warn_unused_result));
 void hv_machine_wait(struct hv_machine *m, struct hv_exit *exit);
 /* Stops the vCPU threads and waits for them. */
 void hv_machine_join(struct hv_machine *m);
+/* Without blocking: true and *exit filled once the run has ended. */
+bool hv_machine_exited(struct hv_machine *m, struct hv_exit *exit);
+/* vCPU threads running (0 before start and after join). */
+unsigned hv_machine_started(const struct hv_machine *m);
+unsigned hv_machine_vcpus(const struct hv_machine *m);
 
 /* Synchronous: when pause returns no vCPU executes guest code; guest time
  * stands still until unpause. Any thread but a vCPU's. */

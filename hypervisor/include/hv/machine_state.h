@@ -33,6 +33,24 @@ int hv_machine_restore_state(struct hv_machine *m,
 			     const struct hv_machine_state *st)
 	__attribute__((warn_unused_result));
 
+/*
+ * The same in pieces, for domctl (one vCPU, or the devices and guest
+ * time alone). Same rules: only while paused or not started (-EBUSY),
+ * -ENOENT for no such vCPU, -EINVAL for a state that cannot be held
+ * (nothing changed then). save/restore_devices use st's uart, plic and
+ * time only.
+ */
+int hv_machine_get_vcpu(struct hv_machine *m, unsigned vcpu,
+			struct cpu_context *ctx) __attribute__((warn_unused_result));
+int hv_machine_set_vcpu(struct hv_machine *m, unsigned vcpu,
+			const struct cpu_context *ctx)
+	__attribute__((warn_unused_result));
+int hv_machine_save_devices(struct hv_machine *m, struct hv_machine_state *st)
+	__attribute__((warn_unused_result));
+int hv_machine_restore_devices(struct hv_machine *m,
+			       const struct hv_machine_state *st)
+	__attribute__((warn_unused_result));
+
 /* The vCPUs' shared state, for log-dirty (cpu/cpu.h logdirty_*). */
 struct cpu_platform *hv_machine_platform(struct hv_machine *m);
 
