@@ -316,6 +316,17 @@ static void test_state_rules(void **state)
 	stop(&x);
 }
 
+/* The t= of the dirtier's "tick N t=T" line in @text, or -1. */
+static long tick_time(const char *text, long n)
+{
+	char want[32];
+	const char *p;
+
+	snprintf(want, sizeof(want), "tick %ld t=", n);
+	p = strstr(text, want);
+	return p ? strtol(p + strlen(want), NULL, 10) : -1;
+}
+
 /*
  * A running dirtier moved through domctl alone into an incoming domain:
  * pages through both foreign mappings (holes stay holes), vCPU and device
@@ -333,7 +344,7 @@ static void test_move_into_incoming(void **state)
 	size_t lv, ld, size;
 	struct dom a, b;
 	uint64_t copied = 0;
-	long last_tick;
+	long last_tick, last_t;
 
 	(void)state;
 	start_dirtier(&a);
@@ -371,7 +382,15 @@ static void test_move_into_incoming(void **state)
 	assert_int_equal(domctl_unpause(b.d, &st), -EINVAL);
 	assert_non_null(strstr(domctl_error(b.d), "device"));
 	assert_int_equal(domctl_restore_devices(b.d, dev, ld), 0);
+	last_t = tick_time(out, last_tick);
+	assert_true(last_t >= 0);
 	stop(&a);
+	/* a second between restore and unpause is not the guest's time */
+	{
+		struct timespec ts = { 1, 0 };
+
+		nanosleep(&ts, NULL);
+	}
 	subscribe(b.d);
 	assert_int_equal(domctl_unpause(b.d, &st), 0);
 	assert_int_equal(st.state, DOMCTL_STATE_RUNNING);
@@ -382,6 +401,9 @@ static void test_move_into_incoming(void **state)
 		snprintf(want, sizeof(want), "tick %ld ", last_tick + 2);
 		assert_true(hvd_wait_console(b.d, want, 20000, out, OUT_CAP));
 	}
+	/* the next tick came one tick (20 ms) of guest time later, not a
+	 * second: guest time continued from the saved instant */
+	assert_true(tick_time(out, last_tick + 1) - last_t < 500);
 	assert_null(strstr(out, "FAIL"));
 	free(v);
 	free(dev);
