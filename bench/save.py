@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """bench/save.py BUILD [RUNS]: save and restore of a 1 GiB guest, idle (the
 Debian guest at its shell) and busy (the dirtier rewriting 256 MiB), hv
-(hvrun --save-to / --restore) beside QEMU 7.2 (migrate to a file through
-"exec:cat > FILE", then -incoming "exec:cat FILE"), same guests, same
-machine, same run. Prints a table of medians; asserts nothing.
+two ways -- hvrun (--save-to / --restore, in-process) and dom0's path
+(hvdomain, with hvdomctl save / restore through domctl and the foreign
+mapping) -- beside QEMU 7.2 (migrate to a file through "exec:cat >
+FILE", then -incoming "exec:cat FILE"), same guests, same machine, same
+run. Prints a table of medians; asserts nothing.
 
 save time: from the request (SIGUSR1 / the QMP migrate command) until the
 file is complete (hvrun has exited / query-migrate says completed).
 restore time: from starting the restoring process until the guest runs
-again (hvrun: the first console output; QEMU: query-status "running").
+again (hvrun: the first console output; hvdomctl restore: until it exits,
+which it does once the domain is unpaused; QEMU: query-status
+"running").
 """
 import json
 import os
@@ -23,6 +27,8 @@ import time
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build/rel"
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 HVRUN = os.path.join(BUILD, "bin/hvrun")
+HVDOMAIN = os.path.join(BUILD, "bin/hvdomain")
+HVDOMCTL = os.path.join(BUILD, "bin/hvdomctl")
 G = "build/guests"
 MEM = "1G"
 DEB = [G + "/debian/vmlinux"]
@@ -94,6 +100,41 @@ def hv_run(guest, tmp):
     return save, restore, size
 
 
+def hvdomain_run(guest, tmp):
+    sav = os.path.join(tmp, "dom.sav")
+    sock = os.path.join(tmp, "dom.sock")
+    sock2 = os.path.join(tmp, "dom2.sock")
+    args = guest["hv"]
+    r, w = os.pipe()
+    d = subprocess.Popen([HVDOMAIN, "--socket", sock, "--memory", MEM,
+                          "--start", "--ready-fd", str(w), "-q",
+                          "--kernel", args[0]] + args[1:], pass_fds=(w,),
+                         stderr=subprocess.DEVNULL)
+    os.close(w)
+    if os.read(r, 6) != b"ready\n":
+        raise RuntimeError("hvdomain did not start")
+    os.close(r)
+    c = subprocess.Popen([HVDOMCTL, "--socket", sock, "console", "--replay"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    wait_output(c, guest["ready"])
+    t0 = time.monotonic()
+    subprocess.run([HVDOMCTL, "-q", "--socket", sock, "save", sav],
+                   check=True)
+    save = time.monotonic() - t0
+    d.wait()
+    c.kill()
+    c.wait()
+    size = os.path.getsize(sav)
+    t0 = time.monotonic()
+    pid = subprocess.run([HVDOMCTL, "-q", "restore", sav, "--socket", sock2,
+                          "--log", os.path.join(tmp, "dom2.log")],
+                         check=True, stdout=subprocess.PIPE).stdout
+    restore = time.monotonic() - t0
+    os.kill(int(pid), signal.SIGKILL)
+    os.unlink(sav)
+    return save, restore, size
+
+
 class Qmp:
     def __init__(self, path):
         for _ in range(2000):
@@ -160,16 +201,18 @@ def main():
     print("save/restore of a %s guest, median of %d runs; host %s, load %s"
           % (MEM, RUNS, os.uname().machine,
              open("/proc/loadavg").read().split()[0]))
-    print("%-24s %-5s %10s %11s %12s" % ("guest", "", "save", "restore",
+    print("%-24s %-8s %10s %11s %12s" % ("guest", "", "save", "restore",
                                           "file"))
     with tempfile.TemporaryDirectory() as tmp:
         for name, guest in GUESTS.items():
-            for who, fn in (("hv", hv_run), ("QEMU", qemu_run)):
+            for who, fn in (("hvrun", hv_run),
+                            ("hvdomain", hvdomain_run),
+                            ("QEMU", qemu_run)):
                 res = [fn(guest, tmp) for _ in range(RUNS)]
                 s = statistics.median(r[0] for r in res)
                 r = statistics.median(r[1] for r in res)
                 z = statistics.median(r[2] for r in res)
-                print("%-24s %-5s %7.0f ms %8.0f ms %8.1f MiB"
+                print("%-24s %-8s %7.0f ms %8.0f ms %8.1f MiB"
                       % (name, who, s * 1000, r * 1000, z / 2**20))
 
 

@@ -43,6 +43,8 @@ struct cpu_platform {
 	unsigned nr_cpus;
 	/* Guest time: time CSR = (monotonic ns - time_base_ns) / 100. */
 	_Atomic int64_t time_base_ns;
+	/* Decoded-code pages per vCPU (0: the most, DCACHE_PAGES). */
+	unsigned dcache_pages;
 	/* Pause: while set, vCPUs park at an instruction boundary. */
 	_Atomic bool pause;
 	_Atomic int64_t frozen_ns;	/* while paused: monotonic ns at pause */

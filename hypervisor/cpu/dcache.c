@@ -13,7 +13,11 @@
 
 int dcache_init(struct cpu *c)
 {
-	void *p = mmap(NULL, DCACHE_PAGES * sizeof(struct dpage),
+	unsigned cap = c->plat->dcache_pages;
+	void *p;
+
+	c->dcache_cap = cap && cap < DCACHE_PAGES ? cap : DCACHE_PAGES;
+	p = mmap(NULL, c->dcache_cap * sizeof(struct dpage),
 		       PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
@@ -28,7 +32,7 @@ int dcache_init(struct cpu *c)
 void dcache_fini(struct cpu *c)
 {
 	if (c->dpages)
-		munmap(c->dpages, DCACHE_PAGES * sizeof(struct dpage));
+		munmap(c->dpages, c->dcache_cap * sizeof(struct dpage));
 	c->dpages = NULL;
 }
 
@@ -121,7 +125,7 @@ struct dpage *dcache_get(struct cpu *c, uint64_t ppn, uint8_t *host)
 		}
 		h = (h + 1) & (DCACHE_HASH - 1);
 	}
-	if (c->dpages_used == DCACHE_PAGES) {
+	if (c->dpages_used == c->dcache_cap) {
 		dcache_drop(c);
 		h = dhash_of(ppn);
 	}

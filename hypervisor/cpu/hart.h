@@ -99,8 +99,9 @@ struct xtlb_entry {
 };
 
 #define DCACHE_HASH	4096	/* power of two, > DCACHE_PAGES */
-#define DCACHE_PAGES	512	/* decoded pages per vCPU before a flush:
-				   2048 cost 3x the memory (docs/cpu.md) */
+/* Decoded pages per vCPU before a flush, at most (docs/cpu.md, Memory);
+ * cpu_platform.dcache_pages may ask for fewer. */
+#define DCACHE_PAGES	512
 
 /* Spin-wait hints in a row after which a vCPU yields its host thread. */
 #define RELAX_SPINS 64
@@ -142,7 +143,8 @@ struct cpu {
 	unsigned tlbset;	/* current set, from priv and SUM */
 	/* Virtual range holding entries filled from superpages. */
 	uint64_t super_lo, super_hi;
-	struct dpage *dpages;	/* pool of DCACHE_PAGES */
+	struct dpage *dpages;	/* pool of dcache_cap pages */
+	unsigned dcache_cap;
 	unsigned dpages_used;
 	struct dpage *dhash[DCACHE_HASH];
 

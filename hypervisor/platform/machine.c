@@ -311,6 +311,13 @@ int hv_machine_create(struct hv_machine **out,
 		if (ret)
 			goto out_destroy;
 	}
+	/*
+	 * Decoded code is cached per vCPU: a domain-wide budget of 2048
+	 * pages, between 128 and 512 per vCPU (docs/cpu.md, Memory).
+	 */
+	m->plat.dcache_pages = 2048 / cfg->vcpus;
+	if (m->plat.dcache_pages < 128)
+		m->plat.dcache_pages = 128;
 	for (unsigned h = 0; h < cfg->vcpus; h++) {
 		ret = cpu_interp_ops.create(&m->plat.cpus[h], &m->plat, h);
 		if (ret) {
