@@ -16,50 +16,6 @@
 #include "hv/machine_state.h"
 #include "domain/state_pb.h"
 
-#define PFN_CHUNK 4096
-
-/* Sends every populated page of RAM, in ascending order. */
-static int write_populated(struct stream_writer *w, int ram_fd,
-			   uint64_t size)
-{
-	uint64_t *pfns = malloc(PFN_CHUNK * sizeof(*pfns));
-	off_t pos = 0;
-	size_t n = 0;
-	int ret = 0;
-
-	if (!pfns)
-		return -ENOMEM;
-	while ((uint64_t)pos < size) {
-		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole;
-
-		if (data < 0) {
-			if (errno != ENXIO)
-				ret = -errno;
-			break;		/* ENXIO: no data after pos */
-		}
-		hole = lseek(ram_fd, data, SEEK_HOLE);
-		if (hole < 0) {
-			ret = -errno;
-			break;
-		}
-		for (off_t p = data & ~(off_t)4095; p < hole; p += 4096) {
-			pfns[n++] = (uint64_t)p >> 12;
-			if (n == PFN_CHUNK) {
-				ret = stream_write_pages(w, pfns, n);
-				if (ret)
-					goto out;
-				n = 0;
-			}
-		}
-		pos = hole;
-	}
-	if (!ret && n)
-		ret = stream_write_pages(w, pfns, n);
-out:
-	free(pfns);
-	return ret;
-}
-
 static int write_state(struct stream_writer *w, struct hv_machine *m)
 {
 	struct hv_machine_state *st = malloc(sizeof(*st));
@@ -117,7 +73,7 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 	if (!ret)
 		ret = stream_write_header(w, conf, conf_len);
 	if (!ret)
-		ret = write_populated(w, hv_machine_ram_fd(m), size);
+		ret = stream_write_populated(w, ram_fd, wc.nr_pages);
 	if (!ret)
 		ret = stream_write_sync(w);
 	if (!ret)
