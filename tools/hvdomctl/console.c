@@ -25,6 +25,8 @@ struct relay {
 	bool have_next;		/* next is known (else: the first event's) */
 	uint64_t next;		/* offset of the next output byte */
 	int64_t quiet_since;	/* ms: last output, or all input accepted */
+	bool ending;		/* the guest shut down or crashed */
+	bool synced;		/* and its last output is here */
 	bool done;
 	int status;
 };
@@ -87,16 +89,35 @@ static void output(struct relay *r, const struct domctl_event *ev)
 
 static void state(struct relay *r, const struct domctl_status *st)
 {
+	if (r->ending)
+		return;
 	if (st->state == DOMCTL_STATE_SHUTDOWN) {
 		log_info(r->log, "console: the guest %s (code %d)",
 			 st->reason == DOMCTL_REASON_REBOOT ? "rebooted" :
 			 "powered off", st->code);
-		finish(r, HVDOMCTL_OK);
+		r->ending = true;
+		r->status = HVDOMCTL_OK;
 	} else if (st->state == DOMCTL_STATE_CRASHED) {
 		log_err(r->log, "console: the guest crashed (code %d)",
 			st->code);
-		finish(r, HVDOMCTL_FAILED);
+		r->ending = true;
+		r->status = HVDOMCTL_FAILED;
 	}
+}
+
+/*
+ * The guest stopped, but the output it wrote before may still come after
+ * the state event. A request made now is answered after it: once the
+ * reply came, every byte is here (queued for domctl_next_event).
+ */
+static void last_output(struct relay *r)
+{
+	struct domctl_status st;
+
+	if (domctl_get_state(r->d, &st))
+		log_warn(r->log, "console: the end of the output may be "
+			 "missing: %s", domctl_error(r->d));
+	r->synced = true;
 }
 
 /* Handles every event that already arrived. */
@@ -107,8 +128,19 @@ static void events(struct relay *r)
 
 	while (!r->done) {
 		ret = domctl_next_event(r->d, &ev, 0);
-		if (ret == -ETIMEDOUT)
+		if (ret == -ETIMEDOUT && r->ending && !r->synced) {
+			last_output(r);
+			continue;
+		}
+		if (ret == -ETIMEDOUT) {
+			if (r->ending)
+				finish(r, r->status);
 			return;
+		}
+		if (ret && r->ending) {
+			finish(r, r->status);	/* destroyed after the end */
+			return;
+		}
 		if (ret) {
 			log_err(r->log, "console: %s", ret == -ECONNRESET ?
 				"the domain closed the connection (destroyed "
