@@ -315,5 +315,8 @@ else
 	fail "Debian guest images missing (run make)"
 fi
 
+for f in "$tmp"/*.log "$tmp"/*.err "$tmp"/*.out*; do
+	san_report "$f" && fail "sanitizer report in $f"
+done
 [ $failed = 0 ] && echo "domctl save/restore: all ok"
 exit $failed

@@ -106,5 +106,8 @@ else
 	echo "unreachable: $(cat "$tmp/u.out")"
 fi
 
+for f in "$tmp"/*.log "$tmp"/*.err "$tmp"/*.out*; do
+	san_report "$f" && fail "sanitizer report in $f"
+done
 [ $failed = 0 ] && echo "hvdomctl: all ok"
 exit $failed
