@@ -6,7 +6,7 @@ UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_TESTS := $(UNIT_TEST_SRCS:%.c=$(BUILD)/%)
 TEST_LIBS := -lcmocka -lfdt -lseccomp -lm $(PROTO_LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV) \
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIBHV) $(LIBHVDOMCTL) \
 		$(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
@@ -28,3 +28,15 @@ $(CPU_UNIT_TESTS): $(BUILD)/tests/unit/cpu/%: \
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Domain tests that run a real hvdomain (tests/unit/domain/test_domctl*):
+# the fixture, the binary and the guests they boot.
+HVD_FIXTURE := $(BUILD)/obj/tests/unit/domain/hvdomain_fixture.o
+HVD_UNIT_TESTS := $(filter $(BUILD)/tests/unit/domain/test_domctl%,$(UNIT_TESTS))
+$(HVD_UNIT_TESTS): $(BUILD)/tests/unit/domain/%: \
+		$(BUILD)/obj/tests/unit/domain/%.o $(HVD_FIXTURE) $(LIBHV) \
+		$(LIBHVDOMCTL) $(LIBHVPROTO) | $(BUILD)/bin/hvdomain \
+		$(GUEST_IMAGES)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TEST_LIBS)

@@ -1,7 +1,7 @@
 # Command-line tools: one main per file, linked against libhv.
-TOOL_LIBS := -lfdt -lseccomp -lm $(PROTO_LIBS)
+TOOL_LIBS := -lfdt -lseccomp -luuid -lm $(PROTO_LIBS)
 
-$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV) $(LIBHVPROTO)
+$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV) $(LIBHVDOMCTL) $(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
