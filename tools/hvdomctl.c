@@ -111,7 +111,8 @@ static int cmd_save(struct domctl *d, const char *file, bool keep_running,
 			return failed(log, d, "saved, but destroy", ret);
 	}
 	log_info(log, "saved domain '%s' to %s (%lld bytes)%s",
-		 domctl_info(d)->name, file, stat(file, &sb) ? -1ll :
+		 *domctl_info(d)->name ? domctl_info(d)->name : "(no name)",
+		 file, stat(file, &sb) ? -1ll :
 		 (long long)sb.st_size, keep_running ? "" : "; destroyed it");
 	return HVDOMCTL_OK;
 }

@@ -29,7 +29,7 @@ struct hvdomctl_restore {
 	const char *socket;	/* the new domain's socket */
 	const char *hvdomain;	/* its binary */
 	const char *name;	/* NULL: the saved name */
-	const char *log_file;	/* hvdomain's stdout+stderr; NULL: ours */
+	const char *log_file;	/* hvdomain's stdout+stderr; NULL: our stderr */
 	bool paused;		/* leave it incoming, do not unpause */
 };
 

@@ -50,7 +50,9 @@ static int create(void *opaque, const Hv__DomainConfig *cfg,
 int hvdomctl_restore(const struct hvdomctl_restore *r,
 		     const struct hv_log *log)
 {
-	struct creating c = { .r = r, .log = log, .out_fd = -1,
+	/* hvdomain's stdout too goes to our stderr (or --log): a caller
+	 * reading our stdout through a pipe is not held up by it. */
+	struct creating c = { .r = r, .log = log, .out_fd = STDERR_FILENO,
 			      .proc = { .pid = -1 } };
 	struct domctl *d = NULL;
 	int ret, status = HVDOMCTL_FAILED;
@@ -88,7 +90,7 @@ out:
 	domctl_close(d);
 	if (status != HVDOMCTL_OK)
 		domain_spawn_kill(c.proc.pid);
-	if (c.out_fd >= 0)
+	if (c.out_fd != STDERR_FILENO)
 		close(c.out_fd);
 	return status;
 }
