@@ -9,6 +9,7 @@
 #    hvrun run prints.
 #  - the Debian guest with 2 vCPUs: a shell variable set before the save
 #    is there after the restore, in the same shell session.
+#  - the file is the one hvrun writes: each restores the other's.
 #  - a save to an unwritable path fails and leaves the guest running; a
 #    damaged file is refused with a message and leaves no hvdomain.
 # usage: tests/scripts/test_domctl_save_restore.sh BUILD   (exit 77: skipped)
@@ -132,11 +133,17 @@ if start_domain "$d.a" "$d.a.log" --name dirtier --start "${dirtier[@]}"; then
 		grep -q 'all verified' "$d.out2" || fail "dirtier: not verified"
 		a=$(last_tick "$d.out1"); b=$(first_tick "$d.out2")
 		ta=$(tick_time "$d.out1" "$a"); tb=$(tick_time "$d.out2" "$b")
-		if [ -z "$a" ] || [ "$b" != $((a + 1)) ]; then
+		# The first console may miss the last output before the
+		# save destroyed the domain; hvrun's restore of the same file
+		# (below) says exactly where the guest went on.
+		if [ -z "$a" ] || [ -z "$b" ] || [ "$b" -le "$a" ]; then
 			fail "dirtier ticks: last $a, then $b"
 		elif [ -z "$ta" ] || [ -z "$tb" ] || [ "$tb" -lt "$ta" ]; then
 			fail "dirtier: guest time went backwards: $ta -> $tb"
 		else
+			[ "$b" = $((a + 1)) ] ||
+				echo "dirtier: the first console missed the" \
+					"ticks before $b"
 			echo "dirtier: tick $a (t=$ta ms) -> $b (t=$tb ms)," \
 				"$(grep -a 'all verified' "$d.out2" | tr -d '\r')"
 		fi
@@ -245,6 +252,40 @@ if start_domain "$d.sock" "$d.log" --start "${dirtier[@]/ticks=250/ticks=0}"; th
 	fi
 	"$HVDOMCTL" --socket "$d.sock" destroy || fail "destroy"
 	wait_exit "$dom_pid" 30
+fi
+
+echo "== the same file as hvrun's, both ways"
+d=$tmp/hvrun
+"$HVRUN" "$GUESTDIR/dirtier.elf" --memory 64M --save-to "$d.sav" \
+	--cmdline "ws=8M ticks=100 tick_ms=20" </dev/null >"$d.out1" 2>&1 &
+pid=$!
+pids+=("$pid")
+if wait_for_text "$d.out1" '^tick 5 ' "$pid" 60 && kill -USR1 "$pid" &&
+   wait_exit "$pid" 60 && [ "$rc" = 0 ] && restore "$d.sav" "$d.b"; then
+	console "$d.b" "$d.out2"
+	wait_exit "$con_pid" 120
+	a=$(last_tick "$d.out1"); b=$(first_tick "$d.out2")
+	if ! grep -q '^PASS dirtier' "$d.out2" || [ "$b" != $((a + 1)) ]; then
+		fail "hvrun's file in hvdomain: ticks $a, $b: $(tail -1 "$d.out2")"
+	else
+		echo "hvrun's save restored by hvdomctl: tick $a -> $b, passed"
+	fi
+	finish "$d.b"
+else
+	fail "hvrun --save-to did not save: exit $rc"
+fi
+if [ -s "$tmp/dirtier.sav" ]; then
+	"$HVRUN" --restore "$tmp/dirtier.sav" </dev/null >"$d.out3" 2>&1
+	rc=$?
+	b=$(first_tick "$tmp/dirtier.out2")
+	if [ $rc != 0 ] || ! grep -q '^PASS dirtier' "$d.out3"; then
+		fail "hvrun --restore of hvdomctl's file: exit $rc"
+	elif [ "$(first_tick "$d.out3")" != "$b" ]; then
+		fail "hvrun goes on at tick $(first_tick "$d.out3"), hvdomain at $b"
+	else
+		echo "hvdomctl's save restored by hvrun: from tick $b as in" \
+			"hvdomain, passed"
+	fi
 fi
 
 echo "== damaged save files leave no hvdomain"
