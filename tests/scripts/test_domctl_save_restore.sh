@@ -16,63 +16,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
-HVRUN=$BUILD/bin/hvrun
-HVDOMAIN=$BUILD/bin/hvdomain
-HVDOMCTL=$BUILD/bin/hvdomctl
-GUESTDIR=build/guests
 . tests/scripts/lib-hvrun.sh
-need_guests dirtier smp timer fp
-for b in "$HVDOMAIN" "$HVDOMCTL"; do
-	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
-done
-
-tmp=$(mktemp -d)
-pids=()		# every process started here, and every restored hvdomain
-cleanup() {
-	exec 4>&- 2>/dev/null
-	[ ${#pids[@]} = 0 ] || kill -KILL "${pids[@]}" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
+. tests/scripts/lib-hvdomain.sh
+need_hvdomain dirtier smp timer fp
+hvdomain_setup
 n=0		# makes file names unique
-
-# gone PID: true once PID no longer runs (a zombie nobody reaped counts:
-# restored hvdomains are not our children).
-gone() {
-	local st
-	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
-	[ -z "$st" ] || [ "${st:0:1}" = Z ]
-}
-
-# wait_gone PID SECS: waits for PID to end, at most SECS.
-wait_gone() {
-	local t=0
-	while ! gone "$1"; do
-		[ $t -ge $(($2 * 20)) ] && return 1
-		sleep 0.05
-		t=$((t + 1))
-	done
-}
-
-# start_domain SOCK LOG ARGS...: hvdomain --socket SOCK ARGS, output to
-# LOG; returns when it is ready (its --ready-fd, through a fifo). Sets
-# $dom_pid.
-start_domain() {
-	local sock=$1 log=$2 fifo=$tmp/ready.$((n += 1)) line=
-	shift 2
-	mkfifo "$fifo"
-	"$HVDOMAIN" --socket "$sock" "$@" --ready-fd 3 3>"$fifo" \
-		</dev/null >"$log" 2>&1 &
-	dom_pid=$!
-	pids+=("$dom_pid")
-	read -r line <"$fifo"
-	if [ "$line" != ready ]; then
-		fail "hvdomain $*: not ready"; tail -5 "$log"; return 1
-	fi
-}
 
 # console SOCK OUT [INPUT]: hvdomctl console --replay on SOCK in the
 # background, stdin from INPUT (default /dev/null), output to OUT; it ends

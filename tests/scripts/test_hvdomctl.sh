@@ -12,39 +12,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
-HVRUN=$BUILD/bin/hvrun
-HVDOMAIN=$BUILD/bin/hvdomain
-HVDOMCTL=$BUILD/bin/hvdomctl
-GUESTDIR=build/guests
 . tests/scripts/lib-hvrun.sh
-need_guests echo spin
-for b in "$HVDOMAIN" "$HVDOMCTL"; do
-	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
-done
-
-tmp=$(mktemp -d)
-trap 'kill -KILL $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
-
-# start_domain SOCK ARGS...: hvdomain on SOCK, ready (through a fifo).
-start_domain() {
-	local sock=$1 line=
-	shift
-	rm -f "$tmp/ready"
-	mkfifo "$tmp/ready"
-	"$HVDOMAIN" --socket "$sock" "$@" --ready-fd 3 3>"$tmp/ready" \
-		</dev/null >"$sock.log" 2>&1 &
-	dom_pid=$!
-	read -r line <"$tmp/ready"
-	[ "$line" = ready ] || { fail "hvdomain $*: not ready"; return 1; }
-}
+. tests/scripts/lib-hvdomain.sh
+need_hvdomain echo spin
+hvdomain_setup
 
 state() { "$HVDOMCTL" --socket "$1" info | awk '/^state/ {print $2}'; }
 
 echo "== states"
 s=$tmp/spin.sock
-if start_domain "$s" --name spinner --memory 32M --vcpus 2 \
+if start_domain "$s" "$s.log" --name spinner --memory 32M --vcpus 2 \
 	--kernel "$GUESTDIR/spin.elf"; then
 	"$HVDOMCTL" --socket "$s" info >"$tmp/info" || fail "info"
 	grep -qx 'name      spinner' "$tmp/info" || fail "info: $(cat "$tmp/info")"
@@ -71,11 +48,12 @@ fi
 
 echo "== console over a pipe"
 s=$tmp/echo.sock
-if start_domain "$s" --memory 32M --kernel "$GUESTDIR/echo.elf"; then
+if start_domain "$s" "$s.log" --memory 32M --kernel "$GUESTDIR/echo.elf"; then
 	{ head -c 100000 /dev/zero | tr '\0' 'a'; printf q; } |
 		"$HVDOMCTL" --socket "$s" console --replay >"$tmp/echo.out" \
 		2>"$tmp/echo.err" &
 	con_pid=$!
+	pids+=("$con_pid")
 	"$HVDOMCTL" --socket "$s" unpause || fail "unpause"
 	wait_exit "$con_pid" 120
 	[ "$rc" = 0 ] || fail "console: exit $rc: $(cat "$tmp/echo.err")"
