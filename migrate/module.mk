@@ -66,7 +66,8 @@ ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
 check: $(FUZZ_STREAM) $(FUZZ_SEEDS)
 endif
 
-fuzz: $(FUZZ_STREAM) $(FUZZ_SEEDS)
+fuzz: fuzz-stream
+fuzz-stream: $(FUZZ_STREAM) $(FUZZ_SEEDS)
 	$(Q)bash tests/scripts/test_fuzz_stream.sh $(BUILD) $(FUZZ_SECONDS)
 
-.PHONY: fuzz
+.PHONY: fuzz fuzz-stream

@@ -40,3 +40,39 @@ $(HVD_UNIT_TESTS): $(BUILD)/tests/unit/domain/%: \
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TEST_LIBS)
+
+# The domctl fuzz target (tests/fuzz/fuzz_domctl_server.c): hvdomain's
+# record decoding and request handling on a real incoming domain, built
+# with clang from the sources like the stream's (migrate/module.mk, which
+# defines FUZZ_*). `make check` runs it briefly, `make fuzz` longer.
+FUZZ_DOMCTL := $(FUZZ_DIR)/fuzz_domctl_server
+FUZZ_DOMCTL_GEN := $(FUZZ_DIR)/gen_domctl_corpus
+FUZZ_DOMCTL_SEEDS := $(FUZZ_DIR)/seeds/domctl/.stamp
+$(FUZZ_DOMCTL): tests/fuzz/fuzz_domctl_server.c \
+		$(filter-out hypervisor/domain/sandbox.c,$(LIBHV_SRCS)) \
+		$(LIBHVDOMCTL_SRCS) $(PROTO_GEN_C) | $(PROTO_GEN_H)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ihypervisor/include -Ihypervisor \
+		-I$(BUILD)/gen -o $@ $(filter %.c,$^) -lfdt -lseccomp -lm \
+		$(PROTO_LIBS) -pthread
+
+$(FUZZ_DOMCTL_GEN): $(BUILD)/obj/tests/fuzz/gen_domctl_corpus.o $(LIBHV) \
+		$(LIBHVDOMCTL) $(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
+
+$(FUZZ_DOMCTL_SEEDS): $(FUZZ_DOMCTL_GEN)
+	$(call msg,GEN,$(@D))
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)$(FUZZ_DOMCTL_GEN) $(@D)
+	$(Q)touch $@
+
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+check: $(FUZZ_DOMCTL) $(FUZZ_DOMCTL_SEEDS)
+endif
+fuzz: fuzz-domctl
+fuzz-domctl: $(FUZZ_DOMCTL) $(FUZZ_DOMCTL_SEEDS)
+	$(Q)bash tests/scripts/test_fuzz_domctl.sh $(BUILD) $(FUZZ_SECONDS)
+.PHONY: fuzz-domctl

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "domain.h"
+#include "cpu/cpu.h"
+#include "hv/machine_state.h"
 
 const char *domain_state_name(enum domain_state s)
 {
@@ -83,6 +85,13 @@ int domain_unpause(struct domain *d, char *err, size_t errlen)
 		ret = incoming_complete(d, err, errlen);
 		if (ret)
 			return ret;
+		/*
+		 * Guest time resumes from the saved instant when the guest
+		 * does, not when dom0 restored the devices: the time dom0
+		 * spent finishing the restore is not the guest's.
+		 */
+		cpu_platform_set_time(hv_machine_platform(d->m),
+				      d->restored_time);
 		/* fall through */
 	case DOMAIN_CREATED:
 		ret = hv_machine_start(d->m);
@@ -149,7 +158,8 @@ void domain_note_vcpu_set(struct domain *d, unsigned vcpu)
 		d->vcpu_set[vcpu] = true;
 }
 
-void domain_note_devices_set(struct domain *d)
+void domain_note_devices_set(struct domain *d, uint64_t guest_time)
 {
 	d->devices_set = true;
+	d->restored_time = guest_time;
 }

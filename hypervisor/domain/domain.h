@@ -49,6 +49,7 @@ struct domain {
 	/* incoming: which pieces of state dom0 has set */
 	bool vcpu_set[HV_VCPUS_MAX];
 	bool devices_set;
+	uint64_t restored_time;		/* guest time the devices carried */
 };
 
 /* A created (or, with cfg->incoming, incoming) domain of @m. */
@@ -80,7 +81,7 @@ void domain_stop(struct domain *d);
 
 /* Records that dom0 set a vCPU's context or the devices (incoming). */
 void domain_note_vcpu_set(struct domain *d, unsigned vcpu);
-void domain_note_devices_set(struct domain *d);
+void domain_note_devices_set(struct domain *d, uint64_t guest_time);
 
 const char *domain_state_name(enum domain_state s);
 

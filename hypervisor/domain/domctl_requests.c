@@ -354,7 +354,7 @@ static void do_restore_devices(struct domain *dom,
 				    "devices cannot hold (details in the "
 				    "domain's log)");
 	else
-		domain_note_devices_set(dom);
+		domain_note_devices_set(dom, st->time);
 	free(buf);
 	free(st);
 }

@@ -5,6 +5,7 @@
  * and one host thread per vCPU.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,8 @@ static int setup_ram(struct hv_machine *m)
 	uint64_t pages = size >> 12;
 	int ret;
 
-	m->ram_fd = memfd_create("hv-guest-ram", MFD_CLOEXEC);
+	m->ram_fd = memfd_create("hv-guest-ram", MFD_CLOEXEC |
+				 MFD_ALLOW_SEALING);
 	if (m->ram_fd < 0) {
 		ret = -errno;
 		log_err(m->log, "guest RAM: memfd_create: %s", strerror(-ret));
@@ -149,6 +151,18 @@ static int setup_ram(struct hv_machine *m)
 		ret = -errno;
 		log_err(m->log, "guest RAM: ftruncate %llu bytes: %s",
 			(unsigned long long)size, strerror(-ret));
+		return ret;
+	}
+	/*
+	 * The size is fixed for good: dom0 gets this memfd (domctl
+	 * GetMemory), and a truncation would turn every vCPU access past
+	 * the new end into SIGBUS.
+	 */
+	if (fcntl(m->ram_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+		  F_SEAL_SEAL) < 0) {
+		ret = -errno;
+		log_err(m->log, "guest RAM: sealing its size: %s",
+			strerror(-ret));
 		return ret;
 	}
 	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,

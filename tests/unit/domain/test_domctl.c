@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "hvdomain_fixture.h"
+#include "domain/sandbox.h"
 
 #define OUT_CAP 65536
 static char out[OUT_CAP];
@@ -139,6 +140,9 @@ static uint8_t *map_ram(struct domctl *d, struct domctl_memory *mem)
 	assert_true(mem->fd > 2);
 	assert_int_equal(mem->page_size, 4096);
 	assert_int_equal(mem->guest_base, 0x80000000ull);
+	/* the size is sealed: dom0 cannot pull RAM from under the vCPUs */
+	assert_int_equal(ftruncate(mem->fd, 4096), -1);
+	assert_int_equal(errno, EPERM);
 	ram = mmap(NULL, mem->nr_pages * 4096, PROT_READ | PROT_WRITE,
 		   MAP_SHARED, mem->fd, 0);
 	assert_true(ram != MAP_FAILED);
@@ -312,6 +316,17 @@ static void test_state_rules(void **state)
 	stop(&x);
 }
 
+/* The t= of the dirtier's "tick N t=T" line in @text, or -1. */
+static long tick_time(const char *text, long n)
+{
+	char want[32];
+	const char *p;
+
+	snprintf(want, sizeof(want), "tick %ld t=", n);
+	p = strstr(text, want);
+	return p ? strtol(p + strlen(want), NULL, 10) : -1;
+}
+
 /*
  * A running dirtier moved through domctl alone into an incoming domain:
  * pages through both foreign mappings (holes stay holes), vCPU and device
@@ -329,7 +344,7 @@ static void test_move_into_incoming(void **state)
 	size_t lv, ld, size;
 	struct dom a, b;
 	uint64_t copied = 0;
-	long last_tick;
+	long last_tick, last_t;
 
 	(void)state;
 	start_dirtier(&a);
@@ -367,7 +382,15 @@ static void test_move_into_incoming(void **state)
 	assert_int_equal(domctl_unpause(b.d, &st), -EINVAL);
 	assert_non_null(strstr(domctl_error(b.d), "device"));
 	assert_int_equal(domctl_restore_devices(b.d, dev, ld), 0);
+	last_t = tick_time(out, last_tick);
+	assert_true(last_t >= 0);
 	stop(&a);
+	/* a second between restore and unpause is not the guest's time */
+	{
+		struct timespec ts = { 1, 0 };
+
+		nanosleep(&ts, NULL);
+	}
 	subscribe(b.d);
 	assert_int_equal(domctl_unpause(b.d, &st), 0);
 	assert_int_equal(st.state, DOMCTL_STATE_RUNNING);
@@ -378,6 +401,9 @@ static void test_move_into_incoming(void **state)
 		snprintf(want, sizeof(want), "tick %ld ", last_tick + 2);
 		assert_true(hvd_wait_console(b.d, want, 20000, out, OUT_CAP));
 	}
+	/* the next tick came one tick (20 ms) of guest time later, not a
+	 * second: guest time continued from the saved instant */
+	assert_true(tick_time(out, last_tick + 1) - last_t < 500);
 	assert_null(strstr(out, "FAIL"));
 	free(v);
 	free(dev);
@@ -484,6 +510,83 @@ static void test_destroy(void **state)
 	close(mem.fd);
 }
 
+/* --check-sandbox: the forbidden call kills hvdomain, and its parent
+ * learns why from the wait status and the line on stderr. */
+static void test_check_sandbox_kills(void **state)
+{
+	const char *args[] = { "--check-sandbox", NULL };
+	struct hvd_proc p;
+	char why[128], log[512] = "";
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(hvd_spawn(&p, args), -1);
+	assert_int_equal(sandbox_explain_status(p.status, why, sizeof(why)),
+			 1);
+	assert_non_null(strstr(why, "seccomp"));
+	f = fopen(p.log, "r");
+	assert_non_null(f);
+	assert_true(fread(log, 1, sizeof(log) - 1, f) > 0);
+	fclose(f);
+	assert_non_null(strstr(log, "forbidden system call"));
+	assert_non_null(strstr(log, "(socket)"));
+	hvd_reap(&p, 1);
+}
+
+/* A running domain is sandboxed: seccomp filter on, no new privileges,
+ * not root when started as root, only the descriptors it needs. */
+static void test_running_domain_is_sandboxed(void **state)
+{
+	char path[64], line[256], target[256];
+	bool uid_ok = false, seccomp = false, nnp = false;
+	unsigned nfds = 0;
+	struct dom x;
+	FILE *f;
+
+	(void)state;
+	start_dirtier(&x);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)x.p.pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned r, e, sv, fs;
+
+		if (sscanf(line, "Uid: %u %u %u %u", &r, &e, &sv, &fs) == 4)
+			uid_ok = geteuid() != 0 ||
+				 (r != 0 && e != 0 && sv != 0 && fs != 0);
+		if (!strncmp(line, "Seccomp:", 8))
+			seccomp = strtol(line + 8, NULL, 10) == 2;
+		if (!strncmp(line, "NoNewPrivs:", 11))
+			nnp = strtol(line + 11, NULL, 10) == 1;
+	}
+	fclose(f);
+	assert_true(uid_ok);
+	assert_true(seccomp);
+	assert_true(nnp);
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)x.p.pid,
+			 fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		nfds++;
+		if (fd == 2)
+			continue;	/* the log */
+		if (strcmp(target, "/dev/null") &&
+		    strncmp(target, "socket:", 7) &&
+		    strcmp(target, "anon_inode:[eventfd]") &&
+		    strcmp(target, "anon_inode:[eventpoll]") &&
+		    strncmp(target, "/memfd:hv-guest-ram", 19))
+			fail_msg("hvdomain holds fd %d: %s", fd, target);
+	}
+	/* 0-2, listener, memfd, 2 eventfds, epoll, one connection */
+	assert_int_equal(nfds, 9);
+	stop(&x);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +600,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_console_both_ways, hvd_kill_all),
 		cmocka_unit_test_teardown(test_state_events_to_others, hvd_kill_all),
 		cmocka_unit_test_teardown(test_destroy, hvd_kill_all),
+		cmocka_unit_test_teardown(test_check_sandbox_kills,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_running_domain_is_sandboxed,
+					  hvd_kill_all),
 	};
 
 	(void)argc;
