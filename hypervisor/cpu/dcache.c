@@ -32,9 +32,32 @@ void dcache_fini(struct cpu *c)
 	c->dpages = NULL;
 }
 
+/*
+ * Zeroes [p, p + len) so that whole host pages inside it are given back
+ * (MADV_DONTNEED: they read as zero and are allocated again only when a
+ * slot in them is decoded). Most of a code page's slots are never
+ * executed, so the decoded cache holds resident only what runs.
+ */
+static void zero_lazily(void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len;
+	uintptr_t pa = (a + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	uintptr_t pe = e & ~(uintptr_t)(PAGE_SIZE - 1);
+
+	if (pe <= pa || madvise((void *)pa, pe - pa, MADV_DONTNEED) != 0) {
+		memset(p, 0, len);
+		return;
+	}
+	memset(p, 0, pa - a);
+	memset((void *)pe, 0, e - pe);
+}
+
 void dcache_drop(struct cpu *c)
 {
 	memset(c->dhash, 0, sizeof(c->dhash));
+	/* the pool's memory goes back to the host until it is used again */
+	if (c->dpages_used)
+		zero_lazily(c->dpages, c->dpages_used * sizeof(struct dpage));
 	c->dpages_used = 0;
 	tlb_flush_fetch(c);
 }
@@ -73,7 +96,7 @@ static void dpage_reset(struct cpu *c, struct dpage *dp, uint64_t ppn,
 	dp->ppn = ppn;
 	dp->host = host;
 	dp->gen = atomic_load(&p->code_gen[ppn]);
-	memset(dp->slot, 0, sizeof(dp->slot));
+	zero_lazily(dp->slot, sizeof(dp->slot));
 	dp->slot[DPAGE_SLOTS].op = OP_PAGE_END;
 	/* Our own stores into this page must now take the slow path. */
 	tlb_flush_writes(c);

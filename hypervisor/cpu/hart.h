@@ -99,7 +99,8 @@ struct xtlb_entry {
 };
 
 #define DCACHE_HASH	4096	/* power of two, > DCACHE_PAGES */
-#define DCACHE_PAGES	2048	/* decoded pages per vCPU before a flush */
+#define DCACHE_PAGES	512	/* decoded pages per vCPU before a flush:
+				   2048 cost 3x the memory (docs/cpu.md) */
 
 /* Spin-wait hints in a row after which a vCPU yields its host thread. */
 #define RELAX_SPINS 64

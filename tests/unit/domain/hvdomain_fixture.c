@@ -38,28 +38,35 @@ const char *hvd_guest(const char *name)
 	return guest_path;
 }
 
-/* Started and not reaped, for hvd_kill_all. */
+/*
+ * Started and not reaped, for hvd_kill_all: copies, since a failed test
+ * leaves its stack (and the struct hvd_proc on it) behind.
+ */
 #define LIVE_MAX 32
-static struct hvd_proc *live[LIVE_MAX];
+static struct hvd_proc live[LIVE_MAX];
 
-static void track(struct hvd_proc *p, bool on)
+static void track(const struct hvd_proc *p, bool on)
 {
 	for (size_t i = 0; i < LIVE_MAX; i++) {
-		if (on && !live[i]) {
-			live[i] = p;
+		if (on && live[i].pid <= 0) {
+			live[i] = *p;
 			return;
 		}
-		if (!on && live[i] == p)
-			live[i] = NULL;
+		if (!on && live[i].pid == p->pid)
+			live[i].pid = 0;
 	}
 }
 
 int hvd_kill_all(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < LIVE_MAX; i++)
-		if (live[i])
-			hvd_kill(live[i]);
+	for (size_t i = 0; i < LIVE_MAX; i++) {
+		if (live[i].pid > 0) {
+			struct hvd_proc p = live[i];
+
+			hvd_kill(&p);	/* untracks, removes its directory */
+		}
+	}
 	return 0;
 }
 
