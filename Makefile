@@ -66,6 +66,8 @@ LIBHV := $(BUILD)/libhv.a
 include proto/module.mk
 include hypervisor/module.mk
 include migrate/module.mk
+# dom0 before tools: it defines LIBHVDOM0, which hvdomctl's rule names.
+include dom0/module.mk
 include tools/module.mk
 include guests/module.mk
 include tests/module.mk

@@ -106,6 +106,17 @@ void stream_digest_sparse(const void *ram, uint64_t nr_pages,
 			  unsigned int channel, unsigned int nr_channels,
 			  int ram_fd, struct stream_manifest *m);
 
+/*
+ * Guest RAM as a sparse memfd (ram_fd, nr_pages pages from offset 0):
+ * calls fn for each run of pages [first, end) that holds data, in
+ * ascending order; the holes between runs were never written and read as
+ * zeros. Stops at fn's first non-zero return and returns it; else 0, or a
+ * negative errno when lseek fails (-ENXIO never: that is the end).
+ */
+typedef int (*stream_run_fn)(void *opaque, uint64_t first, uint64_t end);
+int __must_check stream_for_each_data(int ram_fd, uint64_t nr_pages,
+				      stream_run_fn fn, void *opaque);
+
 /* True if the page at p (STREAM_PAGE_SIZE bytes) is all zero. */
 int stream_page_is_zero(const void *p);
 
@@ -158,6 +169,23 @@ int __must_check stream_write_pages(struct stream_writer *w,
 
 /* Closes the current round with a SYNC record; the next round begins. */
 int __must_check stream_write_sync(struct stream_writer *w);
+
+/*
+ * stream_write_pages of every page of ram_fd's first nr_pages pages that
+ * holds data (stream_for_each_data), in ascending order: a save sends what
+ * the guest populated and never reads, so never allocates, the holes.
+ * ram_fd is the memfd the writer's ram maps; channel 0 of 1 only.
+ */
+int __must_check stream_write_populated(struct stream_writer *w, int ram_fd,
+					uint64_t nr_pages);
+
+/*
+ * STATE record types (the stream only frames them): a packed VcpuState
+ * with instance = the vCPU's index, and a packed DeviceState with
+ * instance 0 (proto/state.proto).
+ */
+#define STATE_VCPU	1
+#define STATE_DEVICES	2
 
 /*
  * Writes one STATE record (channel 0 only, after the last SYNC). buf is

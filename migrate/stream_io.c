@@ -176,41 +176,38 @@ static void digest_range(const uint8_t *base, uint64_t first, uint64_t end,
 	}
 }
 
+struct digest_runs {
+	const void *ram;
+	unsigned int channel, nr_channels;
+	struct stream_manifest *m;
+	uint64_t pos;		/* pages before this are done */
+};
+
+static int digest_run(void *opaque, uint64_t first, uint64_t end)
+{
+	struct digest_runs *d = opaque;
+
+	digest_range(d->ram, first, end, d->channel, d->nr_channels, d->m);
+	d->pos = end;
+	return 0;
+}
+
 void stream_digest_sparse(const void *ram, uint64_t nr_pages,
 			  unsigned int channel, unsigned int nr_channels,
 			  int ram_fd, struct stream_manifest *m)
 {
-	uint64_t pos = 0;
+	struct digest_runs d = {
+		.ram = ram, .channel = channel,
+		.nr_channels = nr_channels ? nr_channels : 1, .m = m,
+	};
 
-	if (!nr_channels)
-		nr_channels = 1;
 	m->nonzero_pages = 0;
 	m->digest_lo = 0;
 	m->digest_hi = 0;
-	while (ram_fd >= 0 && pos < nr_pages) {
-		off_t data = lseek(ram_fd, (off_t)(pos << STREAM_PAGE_SHIFT),
-				   SEEK_DATA), hole;
-
-		if (data < 0 && errno == ENXIO)
-			return;			/* only holes left */
-		if (data < 0)
-			break;			/* no hole support: read all */
-		hole = lseek(ram_fd, data, SEEK_HOLE);
-		if (hole < 0)
-			break;
-		pos = (uint64_t)data >> STREAM_PAGE_SHIFT;
-		{
-			uint64_t end = ((uint64_t)hole + STREAM_PAGE_SIZE - 1)
-				       >> STREAM_PAGE_SHIFT;
-
-			if (end > nr_pages)
-				end = nr_pages;
-			digest_range(ram, pos, end, channel, nr_channels, m);
-			pos = end;
-		}
-	}
-	if (pos < nr_pages)
-		digest_range(ram, pos, nr_pages, channel, nr_channels, m);
+	/* Without hole support (or ram_fd), read every page from d.pos. */
+	if (ram_fd < 0 || stream_for_each_data(ram_fd, nr_pages, digest_run,
+					       &d) < 0)
+		digest_range(ram, d.pos, nr_pages, d.channel, d.nr_channels, m);
 }
 
 void stream_digest(const void *ram, uint64_t nr_pages, unsigned int channel,

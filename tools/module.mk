@@ -18,3 +18,17 @@ $(BUILD)/bin/hvrun: $(BUILD)/obj/tools/hvrun.o $(HVRUN_OBJS) $(LIBHVMIGRATE) \
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(MIGRATE_LIBS)
+
+# hvdomctl (docs/hvdomctl.md): dom0 code only, over domctl. Its modules
+# (tools/hvdomctl/*.c), libhvdom0 (spawning hvdomain), libhvmigrate
+# (save/restore), the domctl client; not libhv, only its logger (hv/log.h).
+HVDOMCTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o, \
+	$(sort $(wildcard tools/hvdomctl/*.c)))
+$(BUILD)/obj/tools/hvdomctl/%.o $(BUILD)/obj/tools/hvdomctl.o: \
+	ALL_CFLAGS += -Imigrate -Idom0 -Itools
+$(BUILD)/bin/hvdomctl: $(BUILD)/obj/tools/hvdomctl.o $(HVDOMCTL_OBJS) \
+		$(LIBHVDOM0) $(LIBHVMIGRATE) $(LIBHVDOMCTL) $(LIBHVPROTO) \
+		$(HV_LOG_OBJ)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(MIGRATE_LIBS) $(PROTO_LIBS)

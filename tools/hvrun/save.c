@@ -7,58 +7,12 @@
  * only hands it back when END's manifest matched guest RAM.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "save.h"
-#include "stream.h"
+#include "save_file.h"
 #include "hv/machine_state.h"
 #include "domain/state_pb.h"
-
-#define PFN_CHUNK 4096
-
-/* Sends every populated page of RAM, in ascending order. */
-static int write_populated(struct stream_writer *w, int ram_fd,
-			   uint64_t size)
-{
-	uint64_t *pfns = malloc(PFN_CHUNK * sizeof(*pfns));
-	off_t pos = 0;
-	size_t n = 0;
-	int ret = 0;
-
-	if (!pfns)
-		return -ENOMEM;
-	while ((uint64_t)pos < size) {
-		off_t data = lseek(ram_fd, pos, SEEK_DATA), hole;
-
-		if (data < 0) {
-			if (errno != ENXIO)
-				ret = -errno;
-			break;		/* ENXIO: no data after pos */
-		}
-		hole = lseek(ram_fd, data, SEEK_HOLE);
-		if (hole < 0) {
-			ret = -errno;
-			break;
-		}
-		for (off_t p = data & ~(off_t)4095; p < hole; p += 4096) {
-			pfns[n++] = (uint64_t)p >> 12;
-			if (n == PFN_CHUNK) {
-				ret = stream_write_pages(w, pfns, n);
-				if (ret)
-					goto out;
-				n = 0;
-			}
-		}
-		pos = hole;
-	}
-	if (!ret && n)
-		ret = stream_write_pages(w, pfns, n);
-out:
-	free(pfns);
-	return ret;
-}
 
 static int write_state(struct stream_writer *w, struct hv_machine *m)
 {
@@ -97,12 +51,9 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 	size_t conf_len;
 	int fd, ret, ram_fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		log_err(log, "save: %s: %s", path, strerror(-ret));
-		return ret;
-	}
+	fd = save_file_create(path, log);
+	if (fd < 0)
+		return fd;
 	hv_machine_ram_layout(m, &base, &size);
 	ram_fd = hv_machine_ram_fd(m);
 	wc.ram_fd = &ram_fd;
@@ -117,21 +68,14 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 	if (!ret)
 		ret = stream_write_header(w, conf, conf_len);
 	if (!ret)
-		ret = write_populated(w, hv_machine_ram_fd(m), size);
+		ret = stream_write_populated(w, ram_fd, wc.nr_pages);
 	if (!ret)
 		ret = stream_write_sync(w);
 	if (!ret)
 		ret = write_state(w, m);
 	if (!ret)
 		ret = stream_write_end(w, NULL);
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (ret) {
-		log_err(log, "save: %s: %s", path, strerror(-ret));
-		unlink(path);
-	}
+	ret = save_file_close(fd, path, ret, log);
 	free(conf);
 	stream_writer_destroy(w);
 	return ret;
@@ -258,9 +202,7 @@ int hvrun_restore(const char *path, const struct hv_machine_config *tmpl,
 		  const struct hv_log *log)
 {
 	struct hvrun_restored *r = calloc(1, sizeof(*r));
-	struct stream_reader *rd = NULL;
-	struct stream_io_fd io;
-	int fd = -1, ret;
+	int ret;
 
 	if (!r)
 		return -ENOMEM;
@@ -271,23 +213,9 @@ int hvrun_restore(const char *path, const struct hv_machine_config *tmpl,
 		ret = -ENOMEM;
 		goto out;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		log_err(log, "restore: %s: %s", path, strerror(-ret));
-		goto out;
-	}
-	stream_io_fd_init(&io, fd);
-	ret = stream_reader_create(&rd, &io.io, &restore_ops, r);
+	ret = save_file_read(path, &restore_ops, r, log);
 	if (ret)
 		goto out;
-	ret = stream_read(rd);
-	if (ret) {
-		log_err(log, "restore: %s: %s", path,
-			*stream_reader_error(rd) ? stream_reader_error(rd)
-						 : strerror(-ret));
-		goto out;
-	}
 	r->st->nr_vcpus = r->cfg.vcpus;
 	ret = hv_machine_restore_state(r->m, r->st);
 	if (ret) {
@@ -300,9 +228,6 @@ int hvrun_restore(const char *path, const struct hv_machine_config *tmpl,
 	*ctx = r;
 	r = NULL;
 out:
-	stream_reader_destroy(rd);
-	if (fd >= 0)
-		close(fd);
 	if (r) {
 		hv_machine_destroy(r->m);
 		hvrun_restore_free(r);

@@ -2,17 +2,13 @@
 /*
  * hvrun's save and restore: a machine to and from one file in the record
  * stream (docs/stream.md), the same format live migration and HA use.
- * State records: STATE_VCPU (instance = hart id, a VcpuState message) and
- * STATE_DEVICES (instance 0, a DeviceState message) — proto/state.proto.
+ * State records: STATE_VCPU and STATE_DEVICES (migrate/stream.h).
  */
 #ifndef HV_TOOLS_HVRUN_SAVE_H
 #define HV_TOOLS_HVRUN_SAVE_H
 
 #include "hv/log.h"
 #include "hv/machine.h"
-
-#define STATE_VCPU	1
-#define STATE_DEVICES	2
 
 /*
  * Writes the paused machine @m (built from @cfg) to @path (created or

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What domain save and restore share: a domain's guest RAM mapped here
+ * through its memfd (domctl_get_memory), and saying why a domctl call
+ * failed. Messages read "WHAT: PATH: STEP: why", WHAT being "save" or
+ * "restore" and PATH the file.
+ */
+#ifndef HV_MIGRATE_DOMAIN_RAM_H
+#define HV_MIGRATE_DOMAIN_RAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "hv/domctl.h"
+#include "hv/log.h"
+
+struct domain_ram {
+	struct domctl_memory mem;	/* mem.fd: -1 when not mapped */
+	void *base;			/* NULL when not mapped */
+	size_t len;
+};
+
+#define DOMAIN_RAM_INIT { .mem = { .fd = -1 } }
+
+/* Maps all of @d's RAM shared, read-only or @writable. 0 or -errno. */
+int domain_ram_map(struct domctl *d, bool writable, struct domain_ram *r,
+		   const char *what, const char *path,
+		   const struct hv_log *log)
+	__attribute__((warn_unused_result));
+/* Unmaps and closes the memfd; a no-op when not mapped. */
+void domain_ram_unmap(struct domain_ram *r);
+
+/* Logs a failed domctl call @step with the server's words if any;
+ * returns @ret. */
+int domain_call_failed(struct domctl *d, const char *what, const char *path,
+		       const char *step, int ret, const struct hv_log *log);
+
+#endif

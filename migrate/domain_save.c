@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Save of a domain through domctl: pause it, map its RAM memfd read-only
+ * and write the record stream to a file (populated pages only, the vCPU
+ * and device state as domctl hands them over, END with the manifest).
+ * A save that fails leaves no file and the guest as it was.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+#include "domain_save.h"
+#include "domain_ram.h"
+#include "save_file.h"
+
+/* The domain being saved: its config and its RAM. */
+struct saving {
+	struct domctl *d;
+	const char *path;
+	const struct hv_log *log;
+	uint8_t *conf;
+	size_t conf_len;
+	uint32_t vcpus;
+	struct domain_ram ram;
+};
+
+static int failed(struct saving *s, const char *step, int ret)
+{
+	return domain_call_failed(s->d, "save", s->path, step, ret, s->log);
+}
+
+static int get_config(struct saving *s)
+{
+	Hv__DomainConfig *c;
+	int ret;
+
+	ret = domctl_get_config(s->d, &s->conf, &s->conf_len);
+	if (ret)
+		return failed(s, "get config", ret);
+	c = hv__domain_config__unpack(NULL, s->conf_len, s->conf);
+	if (!c) {
+		log_err(s->log, "save: %s: the domain's config is not a "
+			"DomainConfig message", s->path);
+		return -EBADMSG;
+	}
+	s->vcpus = c->vcpus;
+	hv__domain_config__free_unpacked(c, NULL);
+	if (!s->vcpus) {
+		log_err(s->log, "save: %s: the domain's config has no vCPUs",
+			s->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int write_state(struct saving *s, struct stream_writer *w)
+{
+	char step[48];
+	uint8_t *buf;
+	size_t len;
+	int ret = 0;
+
+	for (uint32_t v = 0; !ret && v < s->vcpus; v++) {
+		ret = domctl_get_vcpu_context(s->d, v, &buf, &len);
+		if (ret) {
+			snprintf(step, sizeof(step), "get vCPU %u context", v);
+			return failed(s, step, ret);
+		}
+		ret = stream_write_state(w, STATE_VCPU, v, buf, len);
+		free(buf);
+	}
+	if (ret)
+		return ret;
+	ret = domctl_save_devices(s->d, &buf, &len);
+	if (ret)
+		return failed(s, "save devices", ret);
+	ret = stream_write_state(w, STATE_DEVICES, 0, buf, len);
+	free(buf);
+	return ret;
+}
+
+/* The stream, onto fd, from the paused domain. */
+static int write_stream(struct saving *s, int fd)
+{
+	struct stream_writer_config wc = { 0 };
+	struct stream_writer *w = NULL;
+	struct stream_io_fd io;
+	int ret;
+
+	ret = get_config(s);
+	if (!ret)
+		ret = domain_ram_map(s->d, false, &s->ram, "save", s->path,
+				     s->log);
+	if (ret)
+		return ret;
+	stream_io_fd_init(&io, fd);
+	wc.io = &io.io;
+	wc.ram = s->ram.base;
+	wc.nr_pages = s->ram.mem.nr_pages;
+	wc.ram_fd = &s->ram.mem.fd;
+	wc.nr_channels = 1;
+	if (getrandom(&wc.stream_id, sizeof(wc.stream_id), 0) < 0)
+		wc.stream_id = 0;	/* only weakens splice detection */
+	ret = stream_writer_create(&w, &wc);
+	if (!ret)
+		ret = stream_write_header(w, s->conf, s->conf_len);
+	if (!ret)
+		ret = stream_write_populated(w, s->ram.mem.fd, wc.nr_pages);
+	if (!ret)
+		ret = stream_write_sync(w);
+	if (!ret)
+		ret = write_state(s, w);
+	if (!ret)
+		ret = stream_write_end(w, NULL);
+	stream_writer_destroy(w);
+	return ret;
+}
+
+/* Only a domain with a guest in it and no vCPU dead can be saved. */
+static bool saveable(enum domctl_state state)
+{
+	return state == DOMCTL_STATE_RUNNING ||
+	       state == DOMCTL_STATE_PAUSED || state == DOMCTL_STATE_CREATED;
+}
+
+int domain_save(struct domctl *d, const char *path, bool keep_running,
+		const struct hv_log *log)
+{
+	struct saving s = { .d = d, .path = path, .log = log,
+			    .ram = DOMAIN_RAM_INIT };
+	struct domctl_status st;
+	bool was_running;
+	int fd, ret, ret2;
+
+	ret = domctl_get_state(d, &st);
+	if (ret)
+		return failed(&s, "get state", ret);
+	if (!saveable(st.state)) {
+		log_err(log, "save: %s: the domain is %s; only a running, "
+			"paused or created one can be saved", path,
+			domctl_state_name(st.state));
+		return -EINVAL;
+	}
+	was_running = st.state == DOMCTL_STATE_RUNNING;
+	fd = save_file_create(path, log);
+	if (fd < 0)
+		return fd;
+	ret = domctl_pause(d, NULL);
+	if (ret)
+		failed(&s, "pause", ret);
+	else
+		ret = write_stream(&s, fd);
+	ret = save_file_close(fd, path, ret, log);
+	domain_ram_unmap(&s.ram);
+	free(s.conf);
+	if (was_running && (ret || keep_running)) {
+		ret2 = domctl_unpause(d, NULL);
+		if (ret2) {
+			failed(&s, "unpause after the save", ret2);
+			ret = ret ? ret : ret2;
+		}
+	}
+	return ret;
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvdomctl console: stdin to the guest's UART input, its output events to
+ * stdout. Input the UART did not accept (its queue is full, or no vCPU
+ * runs) is sent again every RETRY_MS: domctl has no "room again" event.
+ * Everything else waits in poll() on stdin and the domctl socket.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "hvdomctl.h"
+
+#define RETRY_MS	20
+
+struct relay {
+	struct domctl *d;
+	const struct hv_log *log;
+	uint8_t *in;		/* DOMCTL_CONSOLE_MAX bytes from stdin */
+	size_t in_len, in_off;	/* in_off: accepted by the guest so far */
+	bool in_eof;
+	bool have_next;		/* next is known (else: the first event's) */
+	uint64_t next;		/* offset of the next output byte */
+	int64_t quiet_since;	/* ms: last output, or all input accepted */
+	bool ending;		/* the guest shut down or crashed */
+	bool synced;		/* and its last output is here */
+	bool done;
+	int status;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void finish(struct relay *r, int status)
+{
+	r->done = true;
+	r->status = status;
+}
+
+static void output(struct relay *r, const struct domctl_event *ev)
+{
+	const uint8_t *data = ev->data;
+	size_t len = ev->len;
+	int ret;
+
+	if (r->have_next && ev->offset > r->next)
+		log_warn(r->log, "console: %llu bytes of output lost",
+			 (unsigned long long)(ev->offset - r->next));
+	if (r->have_next && ev->offset < r->next) {
+		uint64_t dup = r->next - ev->offset;	/* already printed */
+
+		if (dup >= len)
+			return;
+		data += dup;
+		len -= dup;
+	}
+	r->have_next = true;
+	r->next = ev->offset + ev->len;
+	r->quiet_since = now_ms();
+	ret = write_all(STDOUT_FILENO, data, len);
+	if (ret) {
+		log_err(r->log, "console: stdout: %s", strerror(-ret));
+		finish(r, HVDOMCTL_FAILED);
+	}
+}
+
+static void state(struct relay *r, const struct domctl_status *st)
+{
+	if (r->ending)
+		return;
+	if (st->state == DOMCTL_STATE_SHUTDOWN) {
+		log_info(r->log, "console: the guest %s (code %d)",
+			 st->reason == DOMCTL_REASON_REBOOT ? "rebooted" :
+			 "powered off", st->code);
+		r->ending = true;
+		r->status = HVDOMCTL_OK;
+	} else if (st->state == DOMCTL_STATE_CRASHED) {
+		log_err(r->log, "console: the guest crashed (code %d)",
+			st->code);
+		r->ending = true;
+		r->status = HVDOMCTL_FAILED;
+	}
+}
+
+/*
+ * The guest stopped, but the output it wrote before may still come after
+ * the state event. A request made now is answered after it: once the
+ * reply came, every byte is here (queued for domctl_next_event).
+ */
+static void last_output(struct relay *r)
+{
+	struct domctl_status st;
+
+	if (domctl_get_state(r->d, &st))
+		log_warn(r->log, "console: the end of the output may be "
+			 "missing: %s", domctl_error(r->d));
+	r->synced = true;
+}
+
+/* Handles every event that already arrived. */
+static void events(struct relay *r)
+{
+	struct domctl_event ev;
+	int ret;
+
+	while (!r->done) {
+		ret = domctl_next_event(r->d, &ev, 0);
+		if (ret == -ETIMEDOUT && r->ending && !r->synced) {
+			last_output(r);
+			continue;
+		}
+		if (ret == -ETIMEDOUT) {
+			if (r->ending)
+				finish(r, r->status);
+			return;
+		}
+		if (ret && r->ending) {
+			finish(r, r->status);	/* destroyed after the end */
+			return;
+		}
+		if (ret) {
+			log_err(r->log, "console: %s", ret == -ECONNRESET ?
+				"the domain closed the connection (destroyed "
+				"or gone)" : strerror(-ret));
+			finish(r, HVDOMCTL_FAILED);
+			return;
+		}
+		if (ev.kind == DOMCTL_EVENT_CONSOLE)
+			output(r, &ev);
+		else if (ev.kind == DOMCTL_EVENT_STATE)
+			state(r, &ev.status);
+		domctl_event_free(&ev);
+	}
+}
+
+/* Offers the guest what it has not accepted yet. */
+static void feed(struct relay *r)
+{
+	size_t accepted = 0;
+	int ret;
+
+	ret = domctl_console_write(r->d, r->in + r->in_off,
+				   r->in_len - r->in_off, &accepted);
+	if (ret) {
+		log_err(r->log, "console: write: %s", *domctl_error(r->d) ?
+			domctl_error(r->d) : strerror(-ret));
+		finish(r, HVDOMCTL_FAILED);
+		return;
+	}
+	r->in_off += accepted;
+	if (r->in_off == r->in_len) {
+		r->in_off = r->in_len = 0;
+		r->quiet_since = now_ms();
+	}
+}
+
+static void read_stdin(struct relay *r)
+{
+	ssize_t n = read(STDIN_FILENO, r->in, DOMCTL_CONSOLE_MAX);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		if (n < 0)
+			log_err(r->log, "console: stdin: %s", strerror(errno));
+		r->in_eof = true;
+		r->quiet_since = now_ms();
+		return;
+	}
+	r->in_len = (size_t)n;
+	r->in_off = 0;
+}
+
+/* How long poll may wait: -1 (for ever) unless input or the end waits. */
+static int next_wait(const struct relay *r, int idle_ms)
+{
+	int64_t left;
+
+	if (domctl_has_events(r->d))
+		return 0;
+	if (r->in_len)
+		return RETRY_MS;
+	if (!r->in_eof)
+		return -1;
+	left = r->quiet_since + idle_ms - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+int hvdomctl_console(struct domctl *d, bool replay, int idle_ms,
+		     const struct hv_log *log)
+{
+	struct relay r = { .d = d, .log = log, .have_next = !replay };
+	struct pollfd p[2];
+	int ret, n;
+
+	r.in = malloc(DOMCTL_CONSOLE_MAX);
+	if (!r.in) {
+		log_err(log, "console: out of memory");
+		return HVDOMCTL_FAILED;
+	}
+	ret = domctl_console_subscribe(d, true, replay, &r.next);
+	if (ret) {
+		log_err(log, "console: subscribe: %s", *domctl_error(d) ?
+			domctl_error(d) : strerror(-ret));
+		free(r.in);
+		return HVDOMCTL_FAILED;
+	}
+	for (;;) {
+		events(&r);
+		if (!r.done && r.in_len)
+			feed(&r);
+		if (r.done)
+			break;
+		if (r.in_eof && !r.in_len &&
+		    now_ms() - r.quiet_since >= idle_ms) {
+			finish(&r, HVDOMCTL_OK);
+			break;
+		}
+		p[0] = (struct pollfd){ .fd = domctl_fd(d), .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		n = poll(p, r.in_eof || r.in_len ? 1 : 2, next_wait(&r, idle_ms));
+		if (n < 0 && errno != EINTR) {
+			log_err(log, "console: poll: %s", strerror(errno));
+			finish(&r, HVDOMCTL_FAILED);
+			break;
+		}
+		if (n > 0 && !r.in_eof && !r.in_len && p[1].revents)
+			read_stdin(&r);
+	}
+	free(r.in);
+	return r.status;
+}
