@@ -167,8 +167,10 @@ static bool flush(struct domctl_server *s, struct conn *c)
 	return true;
 }
 
-/* Console output for @c from its cursor, if its queue is empty. */
-static void queue_console(struct domctl_server *s, struct conn *c)
+/* Console output for @c from its cursor, if its queue is empty (or
+ * @force). */
+static void queue_console_as(struct domctl_server *s, struct conn *c,
+			     bool force)
 {
 	static uint8_t chunk[CONSOLE_CHUNK];
 	Hv__DomctlServerMessage m = HV__DOMCTL_SERVER_MESSAGE__INIT;
@@ -177,7 +179,7 @@ static void queue_console(struct domctl_server *s, struct conn *c)
 	uint64_t off = c->cursor;
 	size_t n;
 
-	if (!c->subscribed || c->head || c->closing)
+	if (!c->subscribed || (c->head && !force) || c->closing)
 		return;
 	n = console_ring_read(s->cfg.console, &off, chunk, sizeof(chunk));
 	if (!n)
@@ -191,6 +193,32 @@ static void queue_console(struct domctl_server *s, struct conn *c)
 	m.event = &ev;
 	if (queue_msg(c, &m, -1) == 0)
 		c->cursor = off + n;
+}
+
+static void queue_console(struct domctl_server *s, struct conn *c)
+{
+	queue_console_as(s, c, false);
+}
+
+/*
+ * Every subscriber gets all output the ring holds queued now, whatever
+ * its queue: when the vCPUs have stopped (the guest shut down, or a
+ * Destroy), so that the output a guest wrote comes before the event or
+ * reply that says it stopped. At most the 64 KiB backlog each.
+ */
+static void queue_all_console(struct domctl_server *s)
+{
+	for (size_t i = 0; i < DOMCTL_SERVER_MAX_CONNS; i++) {
+		struct conn *c = s->conns[i];
+		uint64_t before;
+
+		if (!c || !c->hello_done)
+			continue;
+		do {
+			before = c->cursor;
+			queue_console_as(s, c, true);
+		} while (c->cursor != before);
+	}
 }
 
 static void queue_state_event(struct domctl_server *s, struct conn *c)
@@ -359,6 +387,8 @@ static void do_request(struct domctl_server *s, struct conn *c,
 		return;
 	}
 	domctl_handle_request(s->cfg.dom, req, &a);
+	if (a.destroy)
+		queue_all_console(s);	/* the vCPUs have stopped */
 	if (a.reply.status)
 		log_debug(s->cfg.log, "domctl: %s: request %llu: %s",
 			  c->client, (unsigned long long)req->id, a.error);
@@ -513,8 +543,10 @@ static void final_flush(struct domctl_server *s, struct conn *c)
 static void on_exit_event(struct domctl_server *s)
 {
 	drain_eventfd(s->cfg.exit_fd);
-	if (domain_reap(s->cfg.dom))
+	if (domain_reap(s->cfg.dom)) {
+		queue_all_console(s);	/* joined: the ring is complete */
 		broadcast_state(s, NULL);
+	}
 }
 
 int domctl_server_create(struct domctl_server **out,
