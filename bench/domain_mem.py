@@ -72,7 +72,8 @@ def hv_run(vcpus, guest, tmp):
         raise RuntimeError("hvdomain did not start")
     os.close(r)
     c = subprocess.Popen([HVDOMCTL, "--socket", sock, "console", "--replay"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
     try:
         wait_output(c, guest["ready"])
         return own_memory(d.pid)

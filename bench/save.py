@@ -115,7 +115,8 @@ def hvdomain_run(guest, tmp):
         raise RuntimeError("hvdomain did not start")
     os.close(r)
     c = subprocess.Popen([HVDOMCTL, "--socket", sock, "console", "--replay"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
     wait_output(c, guest["ready"])
     t0 = time.monotonic()
     subprocess.run([HVDOMCTL, "-q", "--socket", sock, "save", sav],
