@@ -7,6 +7,8 @@
 #  - smp (2 and 4 vCPUs), timer, fp: cut in the middle of their run, the
 #    two domains' consoles together print exactly what one uninterrupted
 #    hvrun run prints.
+#  - echo: input typed before the save and after the restore is counted
+#    as one session (the guest's state and its UART survive).
 #  - the Debian guest with 2 vCPUs: a shell variable set before the save
 #    is there after the restore, in the same shell session.
 #  - the file is the one hvrun writes: each restores the other's.
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
 . tests/scripts/lib-hvrun.sh
 . tests/scripts/lib-hvdomain.sh
-need_hvdomain dirtier smp timer fp
+need_hvdomain dirtier smp timer fp echo
 hvdomain_setup
 n=0		# makes file names unique
 
@@ -178,6 +180,30 @@ cut smp '^secondaries stopped before start' 2 "n=8000000"
 cut smp '^secondaries stopped before start' 4 "n=12000000"
 cut timer '^time advances' 1 "ticks=150 tick_us=20000"
 cut fp '' 1 ""
+
+echo "== echo: console input on both sides of a save"
+d=$tmp/echo
+printf abc >"$d.in1"
+printf 'def q' >"$d.in2"
+if start_domain "$d.a" "$d.a.log" --memory 32M --kernel "$GUESTDIR/echo.elf"; then
+	console "$d.a" "$d.out1" "$d.in1"
+	"$HVDOMCTL" --socket "$d.a" unpause || fail "echo: unpause"
+	if wait_for_text "$d.out1" 'ABC' "$con_pid" 60 &&
+	   save "$d.a" "$d.sav" && restore "$d.sav" "$d.b"; then
+		wait_exit "$con_pid" 30
+		console "$d.b" "$d.out2" "$d.in2"
+		wait_exit "$con_pid" 60
+		if ! grep -q 'DEF Q\|DEF ' "$d.out2" ||
+		   ! grep -q '^echo: 7 bytes' "$d.out2"; then
+			fail "echo after restore: $(tr '\n' '|' <"$d.out2")"
+		else
+			echo "echo: 3 bytes before the save, 4 after, counted as 7"
+		fi
+		finish "$d.b"
+	else
+		fail "echo: $(tr '\n' '|' <"$d.out1")"
+	fi
+fi
 
 echo "== a save that cannot be written leaves the guest running"
 d=$tmp/nosave
