@@ -1,7 +1,7 @@
 # dom0: the host side of domains (docs/architecture.md). Every dom0/*.c
 # goes into libhvdom0.a: starting hvdomain (domain_spawn), a DomainConfig
 # as its arguments (domain_args), domain config files (domain_config*,
-# cfg_syntax, atomic_file); hvd arrives with a later issue. Code
+# cfg_syntax, atomic_file); hvd itself is dom0/hvd/ (below). Code
 # here uses domctl (hv/domctl.h) and the generated proto headers only,
 # never libhv's private headers.
 DOM0_SRCS := $(sort $(wildcard dom0/*.c))
