@@ -2,8 +2,10 @@
 /*
  * A domain config file's text (docs/config.md) to a DomainConfig: parsed
  * and checked by dom0/domain_config, refused if it has devices hv lacks,
- * and copied into a message of its own (packed, unpacked) that the
- * caller frees with hv__domain_config__free_unpacked.
+ * given a uuid if it had none, and copied into a message of its own
+ * (packed, unpacked) that the caller frees with
+ * hv__domain_config__free_unpacked; also its canonical text, which hvd
+ * keeps in the domain's directory (free()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +14,8 @@
 #include "hvd.h"
 
 int hvd_config_parse(const char *text, size_t len, const char *name,
-		     Hv__DomainConfig **out, char *err, size_t errlen)
+		     Hv__DomainConfig **out, char **canon, char *err,
+		     size_t errlen)
 {
 	struct domain_config c;
 	Hv__DomainConfig pb;
@@ -21,10 +24,16 @@ int hvd_config_parse(const char *text, size_t len, const char *name,
 	int ret;
 
 	*out = NULL;
+	*canon = NULL;
 	ret = domain_config_parse(&c, text, len, name, err, errlen);
 	if (ret)
 		return ret;
 	ret = domain_config_check_devices(&c, err, errlen);
+	if (ret)
+		goto out;
+	/* the uuid is fixed now, so that the kept text names it */
+	domain_config_fill_uuid(&c);
+	ret = domain_config_format(&c, canon, &n, err, errlen);
 	if (ret)
 		goto out;
 	domain_config_to_pb(&c, &pb);
@@ -37,6 +46,8 @@ int hvd_config_parse(const char *text, size_t len, const char *name,
 	if (!*out) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		ret = -ENOMEM;
+		free(*canon);
+		*canon = NULL;
 	}
 out:
 	free(packed);

@@ -248,6 +248,7 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 	Hv__CtlDomainInfo one, **rows = NULL, *row_buf = NULL;
 	Hv__CtlHostInfo hi;
 	Hv__DomainConfig *cfg = NULL;
+	char *canon = NULL;
 	struct hvd_domain *d = NULL;
 	char err[512] = "";
 	int ret;
@@ -283,10 +284,11 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 				       strlen(q->create->config_text),
 				       *q->create->config_name ?
 				       q->create->config_name : "config",
-				       &cfg, err, sizeof(err));
+				       &cfg, &canon, err, sizeof(err));
 		if (!ret)
-			ret = hvd_domain_create(h, cfg, q->create->paused, &d,
-						err, sizeof(err));
+			ret = hvd_domain_create(h, cfg, canon,
+						q->create->paused, &d, err,
+						sizeof(err));
 		if (ret) {
 			r.status = ret;
 			r.error = err;
@@ -345,6 +347,7 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 		client_close(h, c);
 	free(rows);
 	free(row_buf);
+	free(canon);
 	if (cfg)
 		hv__domain_config__free_unpacked(cfg, NULL);
 }

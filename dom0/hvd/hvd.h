@@ -62,9 +62,11 @@ struct hvd_client;
 
 /* registry.c */
 int hvd_registry_load(struct hvd *h);
+/* @text: the config's canonical text, kept as DIR/config (NULL: none,
+ * as for a restart from the kept DomainConfig). */
 int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
-		      bool paused, struct hvd_domain **out, char *err,
-		      size_t errlen);
+		      const char *text, bool paused, struct hvd_domain **out,
+		      char *err, size_t errlen);
 struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref);
 int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 		       size_t errlen);
@@ -82,7 +84,8 @@ void hvd_control_close_all(struct hvd *h);
 
 /* config.c: a config file's text to a DomainConfig (docs/config.md). */
 int hvd_config_parse(const char *text, size_t len, const char *name,
-		     Hv__DomainConfig **out, char *err, size_t errlen);
+		     Hv__DomainConfig **out, char **canon, char *err,
+		     size_t errlen);
 
 int hvd_watch(struct hvd *h, int fd, struct hvd_tag *tag);
 void hvd_unwatch(struct hvd *h, int fd);

@@ -19,29 +19,17 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 #include "hvd.h"
+#include "atomic_file.h"
 #include "domain_args.h"
 #include "domain_spawn.h"
 
 static int write_file(const char *dir, const char *name, const void *buf,
 		      size_t len)
 {
-	char path[320], tmp[330];
-	int fd, ret = 0;
+	char path[320], err[400];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0)
-		ret = errno ? -errno : -EIO;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return atomic_file_write(path, buf, len, 0600, err, sizeof(err));
 }
 
 /* Reads a small file whole (at most @cap bytes); its length or -errno. */
@@ -65,7 +53,7 @@ static ssize_t read_file(const char *dir, const char *name, void *buf,
 
 static void remove_dir(const char *dir)
 {
-	static const char *const files[] = { "config.pb", "domid",
+	static const char *const files[] = { "config", "config.pb", "domid",
 		"hvdomain.pid", "hvdomain.log", "domctl.sock" };
 	char path[320];
 
@@ -213,8 +201,8 @@ struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref)
 }
 
 int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
-		      bool paused, struct hvd_domain **out, char *err,
-		      size_t errlen)
+		      const char *text, bool paused, struct hvd_domain **out,
+		      char *err, size_t errlen)
 {
 	struct hvd_domain *dom = calloc(1, sizeof(*dom));
 	struct domain_spawn sp = { 0 };
@@ -275,6 +263,8 @@ int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 	}
 	snprintf(domid, sizeof(domid), "%u", dom->domid);
 	ret = write_file(dom->dir, "config.pb", packed, len);
+	if (!ret && text)
+		ret = write_file(dom->dir, "config", text, strlen(text));
 	if (!ret)
 		ret = write_file(dom->dir, "domid", domid, strlen(domid));
 	if (ret) {
@@ -385,11 +375,17 @@ static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 		hvd_domain_destroy(h, dom, err, sizeof(err));
 	} else if (act == HV__DOMAIN_ACTION__ACTION_RESTART) {
 		Hv__DomainConfig *cfg = dom->config;
+		static char text[65537];
 		struct hvd_domain *n;
+		ssize_t len;
 
+		/* the same domain again: its config, its kept text */
+		len = read_file(dom->dir, "config", text, sizeof(text) - 1);
+		text[len > 0 ? len : 0] = '\0';
 		dom->config = NULL;
 		hvd_domain_destroy(h, dom, err, sizeof(err));
-		if (hvd_domain_create(h, cfg, false, &n, err, sizeof(err)))
+		if (hvd_domain_create(h, cfg, len > 0 ? text : NULL, false, &n,
+				      err, sizeof(err)))
 			log_err(&h->log, "%s: restart failed: %s", cfg->name,
 				err);
 		hv__domain_config__free_unpacked(cfg, NULL);

@@ -53,6 +53,13 @@ memory = 32
 kernel = "$GUESTDIR/hello.elf"
 on_poweroff = "destroy"
 CFG
+cat >"$tmp/crash.cfg" <<CFG
+name = "crash1"
+memory = 32
+kernel = "$GUESTDIR/dirtier.elf"
+cmdline = "ws=999G"
+on_crash = "preserve"
+CFG
 cat >"$tmp/bad.cfg" <<CFG
 name = "bad"
 memory = 64
@@ -114,6 +121,18 @@ for i in $(seq 100); do
 	sleep 0.05	# hvd destroys it after the poweroff event
 done
 "$HVCTL" info hello1 >/dev/null 2>&1 && fail "hello1 still there"
+
+echo "== on_crash = preserve"
+"$HVCTL" create "$tmp/crash.cfg" >/dev/null || fail "create crash1"
+for i in $(seq 200); do
+	[ "$(field crash1 state)" = crashed ] && break
+	sleep 0.05	# until hvd saw the crash event
+done
+[ "$(field crash1 state)" = crashed ] || fail "crash1: $(field crash1 state)"
+[ "$(field crash1 code)" != 0 ] || fail "crash1: code 0"
+grep -q '^on_crash = "preserve"' "$tmp/state/domains/$(field crash1 uuid)/config" ||
+	fail "the kept config text: $(cat "$tmp"/state/domains/*/config)"
+"$HVCTL" destroy crash1 >/dev/null || fail "destroy crash1"
 
 echo "== errors"
 "$HVCTL" create "$tmp/bad.cfg" 2>"$tmp/bad.err"; rc=$?
