@@ -27,3 +27,14 @@ $(DOM0_UNIT_TESTS): $(BUILD)/tests/unit/dom0/%: \
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# hvd, the host daemon (dom0/hvd/*.c, docs/hvd.md): libhvdom0, the domctl
+# client, the control protocol's messages; not libhv.
+HVD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard dom0/hvd/*.c)))
+$(HVD_OBJS): ALL_CFLAGS += -Idom0
+$(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVDOM0) $(LIBHVDOMCTL) $(LIBHVPROTO) \
+		$(HV_LOG_OBJ)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -luuid $(PROTO_LIBS)
+TOOLS += $(BUILD)/bin/hvd

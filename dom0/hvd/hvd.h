@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvd, the host daemon (docs/hvd.md): one per host. Starts and supervises
+ * one hvdomain per domain, serves the control protocol on the host's
+ * control socket, and finds its domains again after a restart. One
+ * thread: an epoll loop over the control socket, its clients, every
+ * domain's domctl connection and a signalfd.
+ */
+#ifndef HV_DOM0_HVD_H
+#define HV_DOM0_HVD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "hv/domctl.h"
+#include "hv/log.h"
+#include "proto/state.pb-c.h"
+
+#define HVD_VERSION "hvd 0.1"
+
+/* epoll tags: the data pointer of every watched fd points to one, the
+ * first member of what it stands for. */
+enum hvd_tag_kind { HVD_TAG_CONTROL, HVD_TAG_SIGNAL, HVD_TAG_CLIENT,
+		    HVD_TAG_DOMAIN };
+struct hvd_tag {
+	enum hvd_tag_kind kind;
+};
+
+/* A domain hvd knows: its directory in the state dir holds its config,
+ * its domctl socket and its hvdomain's log. */
+struct hvd_domain {
+	struct hvd_tag tag;		/* HVD_TAG_DOMAIN; first */
+	struct hvd_domain *next;
+	uint32_t domid;
+	uint8_t uuid[16];
+	char uuid_str[37];
+	char name[64];
+	char dir[256];			/* STATE/domains/UUID */
+	char sock[300];			/* DIR/domctl.sock */
+	Hv__DomainConfig *config;	/* unpacked; owned */
+	pid_t pid;			/* its hvdomain; 0 when none */
+	bool child;			/* started by this hvd (waitpid) */
+	struct domctl *d;		/* hvd's own connection */
+	struct domctl_status st;
+};
+
+struct hvd {
+	const char *name;		/* --name */
+	const char *state_dir;
+	const char *control_path;
+	const char *hvdomain;		/* the binary */
+	struct hv_log log;
+	int epfd, control_fd, sig_fd;
+	uint32_t next_domid;
+	struct hvd_domain *domains;
+	bool quit;
+	struct hvd_client *clients;
+	struct hvd_tag control_tag, signal_tag;
+};
+
+struct hvd_client;
+
+/* registry.c */
+int hvd_registry_load(struct hvd *h);
+int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
+		      bool paused, struct hvd_domain **out, char *err,
+		      size_t errlen);
+struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref);
+int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
+		       size_t errlen);
+/* A domain's connection is readable: events, or its hvdomain is gone. */
+void hvd_domain_event(struct hvd *h, struct hvd_domain *dom);
+void hvd_reap_children(struct hvd *h);
+void hvd_registry_free(struct hvd *h);
+
+/* control.c */
+int hvd_control_listen(struct hvd *h);
+void hvd_control_accept(struct hvd *h);
+/* A client's fd is ready; returns false when it was closed. */
+void hvd_control_serve(struct hvd *h, struct hvd_client *c);
+void hvd_control_close_all(struct hvd *h);
+
+/* config.c: a config file's text to a DomainConfig (docs/config.md). */
+int hvd_config_parse(const char *text, size_t len, const char *name,
+		     Hv__DomainConfig **out, char *err, size_t errlen);
+
+int hvd_watch(struct hvd *h, int fd, struct hvd_tag *tag);
+void hvd_unwatch(struct hvd *h, int fd);
+
+#endif

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvd's domains: created from a config, found again in the state dir
+ * after a restart (reattached while their hvdomain runs), supervised
+ * through a domctl connection each, destroyed.
+ *
+ * STATE/domains/UUID/ holds config.pb (the DomainConfig, packed), domid,
+ * hvdomain.pid, hvdomain.log and domctl.sock.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+#include "hvd.h"
+#include "domain_args.h"
+#include "domain_spawn.h"
+
+static int write_file(const char *dir, const char *name, const void *buf,
+		      size_t len)
+{
+	char path[320], tmp[330];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+/* Reads a small file whole (at most @cap bytes); its length or -errno. */
+static ssize_t read_file(const char *dir, const char *name, void *buf,
+			 size_t cap)
+{
+	char path[320];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, cap);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
+static void remove_dir(const char *dir)
+{
+	static const char *const files[] = { "config.pb", "domid",
+		"hvdomain.pid", "hvdomain.log", "domctl.sock" };
+	char path[320];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static void domain_free(struct hvd_domain *dom)
+{
+	if (!dom)
+		return;
+	domctl_close(dom->d);
+	if (dom->config)
+		hv__domain_config__free_unpacked(dom->config, NULL);
+	free(dom);
+}
+
+static void unlink_domain(struct hvd *h, struct hvd_domain *dom)
+{
+	for (struct hvd_domain **p = &h->domains; *p; p = &(*p)->next) {
+		if (*p == dom) {
+			*p = dom->next;
+			return;
+		}
+	}
+}
+
+static void set_paths(struct hvd *h, struct hvd_domain *dom)
+{
+	uuid_unparse_lower(dom->uuid, dom->uuid_str);
+	snprintf(dom->dir, sizeof(dom->dir), "%s/domains/%s", h->state_dir,
+		 dom->uuid_str);
+	snprintf(dom->sock, sizeof(dom->sock), "%s/domctl.sock", dom->dir);
+}
+
+/* Connects hvd's supervising connection and watches it. */
+static int attach(struct hvd *h, struct hvd_domain *dom)
+{
+	char err[256];
+	int ret;
+
+	ret = domctl_connect(&dom->d, dom->sock, HVD_VERSION, err,
+			     sizeof(err));
+	if (ret)
+		return ret;
+	domctl_set_timeout(dom->d, 30000);
+	ret = domctl_get_state(dom->d, &dom->st);
+	if (!ret)
+		ret = hvd_watch(h, domctl_fd(dom->d), &dom->tag);
+	if (ret) {
+		domctl_close(dom->d);
+		dom->d = NULL;
+	}
+	return ret;
+}
+
+/* One domain directory found at start-up. */
+static void load_one(struct hvd *h, const char *uuid_str)
+{
+	struct hvd_domain *dom = calloc(1, sizeof(*dom));
+	uint8_t buf[65536];
+	char num[32];
+	ssize_t n;
+
+	if (!dom || uuid_parse(uuid_str, dom->uuid)) {
+		free(dom);
+		return;
+	}
+	dom->tag.kind = HVD_TAG_DOMAIN;
+	set_paths(h, dom);
+	n = read_file(dom->dir, "config.pb", buf, sizeof(buf));
+	dom->config = n > 0 ? hv__domain_config__unpack(NULL, (size_t)n, buf)
+			    : NULL;
+	if (!dom->config) {
+		log_warn(&h->log, "%s: no readable config.pb: skipped",
+			 dom->dir);
+		free(dom);
+		return;
+	}
+	snprintf(dom->name, sizeof(dom->name), "%s", dom->config->name);
+	n = read_file(dom->dir, "domid", num, sizeof(num) - 1);
+	dom->domid = n > 0 ? (uint32_t)strtoul((num[n] = '\0', num), NULL, 10)
+			   : 0;
+	n = read_file(dom->dir, "hvdomain.pid", num, sizeof(num) - 1);
+	dom->pid = n > 0 ? (pid_t)strtol((num[n] = '\0', num), NULL, 10) : 0;
+	if (dom->domid >= h->next_domid)
+		h->next_domid = dom->domid + 1;
+	if (attach(h, dom) == 0) {
+		log_info(&h->log, "%s: reattached (hvdomain %d, %s)",
+			 dom->name, (int)dom->pid,
+			 domctl_state_name(dom->st.state));
+	} else {
+		/* its hvdomain is gone: it died while hvd was away */
+		dom->pid = 0;
+		dom->st.state = DOMCTL_STATE_UNKNOWN;
+		log_warn(&h->log, "%s: its hvdomain is gone; the domain is "
+			 "off (hvctl destroy forgets it)", dom->name);
+	}
+	dom->next = h->domains;
+	h->domains = dom;
+}
+
+int hvd_registry_load(struct hvd *h)
+{
+	char path[300];
+	struct dirent *e;
+	DIR *d;
+
+	h->next_domid = 1;
+	snprintf(path, sizeof(path), "%s/domains", h->state_dir);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		log_err(&h->log, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	d = opendir(path);
+	if (!d) {
+		log_err(&h->log, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			load_one(h, e->d_name);
+	closedir(d);
+	return 0;
+}
+
+struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref)
+{
+	uuid_t u;
+	char *end;
+	unsigned long id = strtoul(ref, &end, 10);
+	bool is_id = *ref && !*end;
+	bool is_uuid = uuid_parse(ref, u) == 0;
+
+	for (struct hvd_domain *d = h->domains; d; d = d->next) {
+		if (!strcmp(d->name, ref) ||
+		    (is_uuid && !memcmp(d->uuid, u, 16)) ||
+		    (is_id && d->domid == id))
+			return d;
+	}
+	return NULL;
+}
+
+int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
+		      bool paused, struct hvd_domain **out, char *err,
+		      size_t errlen)
+{
+	struct hvd_domain *dom = calloc(1, sizeof(*dom));
+	struct domain_spawn sp = { 0 };
+	struct domain_proc proc = { 0 };
+	struct domain_args a;
+	const char *argv[DOMAIN_ARGS_MAX + 4];
+	char domid[16], pidbuf[16], log_path[320];
+	uint8_t *packed = NULL;
+	size_t len;
+	int ret, logfd = -1, n = 0;
+
+	if (!dom)
+		return -ENOMEM;
+	dom->tag.kind = HVD_TAG_DOMAIN;
+	if (hvd_domain_find(h, cfg->name)) {
+		snprintf(err, errlen, "a domain named '%s' exists already",
+			 cfg->name);
+		ret = -EEXIST;
+		goto fail;
+	}
+	/* our own copy, with a uuid made when the config has none */
+	if (cfg->uuid.len == 16)
+		memcpy(dom->uuid, cfg->uuid.data, 16);
+	else
+		uuid_generate(dom->uuid);
+	{
+		Hv__DomainConfig c = *cfg;
+
+		c.uuid.data = dom->uuid;
+		c.uuid.len = 16;
+		len = hv__domain_config__get_packed_size(&c);
+		packed = malloc(len + 1);
+		if (packed) {
+			hv__domain_config__pack(&c, packed);
+			dom->config = hv__domain_config__unpack(NULL, len,
+								packed);
+		}
+	}
+	if (!dom->config) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (struct hvd_domain *d = h->domains; d; d = d->next) {
+		if (!memcmp(d->uuid, dom->uuid, 16)) {
+			snprintf(err, errlen, "uuid in use by domain '%s'",
+				 d->name);
+			ret = -EEXIST;
+			goto fail;
+		}
+	}
+	snprintf(dom->name, sizeof(dom->name), "%s", cfg->name);
+	set_paths(h, dom);
+	dom->domid = h->next_domid++;
+	if (mkdir(dom->dir, 0700) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", dom->dir, strerror(-ret));
+		goto fail;
+	}
+	snprintf(domid, sizeof(domid), "%u", dom->domid);
+	ret = write_file(dom->dir, "config.pb", packed, len);
+	if (!ret)
+		ret = write_file(dom->dir, "domid", domid, strlen(domid));
+	if (ret) {
+		snprintf(err, errlen, "%s: writing its files: %s", dom->dir,
+			 strerror(-ret));
+		goto fail_dir;
+	}
+	ret = domain_args_from_config(&a, dom->config, NULL, false, &h->log);
+	if (ret) {
+		snprintf(err, errlen, "config: not a domain hvdomain can run "
+			 "(see hvd's log)");
+		goto fail_dir;
+	}
+	for (int i = 0; i < a.argc; i++)
+		argv[n++] = a.argv[i];
+	argv[n++] = "--domid";
+	argv[n++] = domid;
+	argv[n] = NULL;
+	snprintf(log_path, sizeof(log_path), "%s/hvdomain.log", dom->dir);
+	logfd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		     0600);
+	sp.hvdomain = h->hvdomain;
+	sp.socket = dom->sock;
+	sp.args = argv;
+	sp.out_fd = logfd;
+	sp.ready_timeout_ms = 30000;
+	sp.client = HVD_VERSION;
+	ret = domain_spawn(&sp, &proc, &h->log);
+	if (logfd >= 0)
+		close(logfd);
+	if (ret) {
+		snprintf(err, errlen, "starting hvdomain failed: %s (its log: "
+			 "%s)", strerror(-ret), log_path);
+		goto fail_dir;
+	}
+	dom->pid = proc.pid;
+	dom->child = true;
+	dom->d = proc.d;
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)dom->pid);
+	ret = write_file(dom->dir, "hvdomain.pid", pidbuf, strlen(pidbuf));
+	if (!ret)
+		ret = hvd_watch(h, domctl_fd(dom->d), &dom->tag);
+	if (!ret && !paused)
+		ret = domctl_unpause(dom->d, &dom->st);
+	else if (!ret)
+		ret = domctl_get_state(dom->d, &dom->st);
+	if (ret) {
+		snprintf(err, errlen, "starting the domain: %s",
+			 dom->d ? domctl_error(dom->d) : strerror(-ret));
+		if (dom->d && domctl_destroy(dom->d))
+			log_warn(&h->log, "%s: destroy after a failed start: "
+				 "%s", dom->name, domctl_error(dom->d));
+		domain_spawn_kill(dom->pid);
+		goto fail_dir;
+	}
+	free(packed);
+	dom->next = h->domains;
+	h->domains = dom;
+	log_info(&h->log, "%s: created (domid %u, hvdomain %d)", dom->name,
+		 dom->domid, (int)dom->pid);
+	*out = dom;
+	return 0;
+
+fail_dir:
+	remove_dir(dom->dir);
+fail:
+	free(packed);
+	domain_free(dom);
+	return ret;
+}
+
+int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
+		       size_t errlen)
+{
+	if (dom->d) {
+		hvd_unwatch(h, domctl_fd(dom->d));
+		if (domctl_destroy(dom->d) && dom->pid > 0)
+			kill(dom->pid, SIGKILL);
+		domctl_close(dom->d);
+		dom->d = NULL;
+	}
+	if (dom->child && dom->pid > 0)
+		waitpid(dom->pid, NULL, 0);	/* exits after the reply */
+	(void)err;
+	(void)errlen;
+	log_info(&h->log, "%s: destroyed", dom->name);
+	remove_dir(dom->dir);
+	unlink_domain(h, dom);
+	domain_free(dom);
+	return 0;
+}
+
+/* The guest stopped: its on_poweroff / on_reboot / on_crash. */
+static void apply_policy(struct hvd *h, struct hvd_domain *dom)
+{
+	Hv__DomainAction act;
+	char err[256];
+
+	if (dom->st.state == DOMCTL_STATE_CRASHED)
+		act = dom->config->on_crash;
+	else if (dom->st.reason == DOMCTL_REASON_REBOOT)
+		act = dom->config->on_reboot;
+	else
+		act = dom->config->on_poweroff;
+	log_info(&h->log, "%s: %s (code %d): action %d", dom->name,
+		 domctl_state_name(dom->st.state), dom->st.code, (int)act);
+	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY) {
+		hvd_domain_destroy(h, dom, err, sizeof(err));
+	} else if (act == HV__DOMAIN_ACTION__ACTION_RESTART) {
+		Hv__DomainConfig *cfg = dom->config;
+		struct hvd_domain *n;
+
+		dom->config = NULL;
+		hvd_domain_destroy(h, dom, err, sizeof(err));
+		if (hvd_domain_create(h, cfg, false, &n, err, sizeof(err)))
+			log_err(&h->log, "%s: restart failed: %s", cfg->name,
+				err);
+		hv__domain_config__free_unpacked(cfg, NULL);
+	}
+	/* preserve: stays as it is until destroyed */
+}
+
+void hvd_domain_event(struct hvd *h, struct hvd_domain *dom)
+{
+	struct domctl_event ev;
+	int ret;
+
+	while ((ret = domctl_next_event(dom->d, &ev, 0)) == 0) {
+		if (ev.kind == DOMCTL_EVENT_STATE) {
+			dom->st = ev.status;
+			if (ev.status.state == DOMCTL_STATE_SHUTDOWN ||
+			    ev.status.state == DOMCTL_STATE_CRASHED) {
+				domctl_event_free(&ev);
+				apply_policy(h, dom);	/* may free dom */
+				return;
+			}
+		}
+		domctl_event_free(&ev);
+	}
+	if (ret == -ETIMEDOUT)
+		return;
+	/* its hvdomain is gone without a Destroy: it crashed */
+	log_err(&h->log, "%s: hvdomain %d went away: %s", dom->name,
+		(int)dom->pid, domctl_error(dom->d));
+	hvd_unwatch(h, domctl_fd(dom->d));
+	domctl_close(dom->d);
+	dom->d = NULL;
+	dom->st.state = DOMCTL_STATE_CRASHED;
+	dom->st.reason = DOMCTL_REASON_CRASH;
+	dom->st.code = -ESRCH;
+	apply_policy(h, dom);
+}
+
+void hvd_reap_children(struct hvd *h)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		char why[96];
+
+		domain_wait_status(status, why, sizeof(why));
+		for (struct hvd_domain *d = h->domains; d; d = d->next)
+			if (d->pid == pid) {
+				log_info(&h->log, "%s: hvdomain %d %s",
+					 d->name, (int)pid, why);
+				d->pid = 0;
+			}
+	}
+}
+
+void hvd_registry_free(struct hvd *h)
+{
+	while (h->domains) {
+		struct hvd_domain *d = h->domains;
+
+		h->domains = d->next;
+		domain_free(d);	/* hvdomains run on: hvd is not the guest */
+	}
+}

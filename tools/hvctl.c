@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hvctl: the admin's tool, talking to hvd over the control socket
+ * (docs/hvctl.md, docs/control.md). One command per run; tables by
+ * default, --json on every command; exit 0 ok, 1 failed, 2 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+#include "domctl/frame.h"
+#include "proto/control.pb-c.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define DEFAULT_CONTROL "/run/hv/hvd.sock"
+#define REPLY_TIMEOUT_MS 120000
+
+struct ctl {
+	int fd;
+	const char *path;
+	bool json;
+	uint64_t next_id;
+	uint8_t buf[DOMCTL_RECV_BUF];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: hvctl [--control SOCKET] [--json] COMMAND [ARGS]\n"
+"  list                      the domains of this host\n"
+"  info DOM                  one domain (name, UUID or id)\n"
+"  create FILE [-p]          a domain from a config file (docs/config.md);\n"
+"                            -p: leave it paused\n"
+"  pause DOM | unpause DOM   stop / resume its vCPUs\n"
+"  destroy DOM               end it at once and forget it\n"
+"  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
+"  host                      this host: name, version, capacity\n"
+"The control socket: --control, else $HV_CONTROL, else " DEFAULT_CONTROL ".\n");
+}
+
+static int send_msg(struct ctl *c, const Hv__CtlClientMessage *m)
+{
+	uint8_t *rec;
+	size_t len;
+	int ret = domctl_frame_pack(&m->base, &rec, &len);
+
+	if (!ret) {
+		ret = domctl_frame_send(c->fd, rec, len, -1, 0);
+		free(rec);
+	}
+	return ret;
+}
+
+static Hv__CtlServerMessage *recv_msg(struct ctl *c)
+{
+	struct pollfd p = { c->fd, POLLIN, 0 };
+	ssize_t n;
+
+	if (poll(&p, 1, REPLY_TIMEOUT_MS) <= 0) {
+		fprintf(stderr, "hvctl: no answer from hvd at %s in %d s\n",
+			c->path, REPLY_TIMEOUT_MS / 1000);
+		return NULL;
+	}
+	n = domctl_frame_recv(c->fd, c->buf, sizeof(c->buf), NULL, 0);
+	if (n <= 0) {
+		fprintf(stderr, "hvctl: hvd at %s closed the connection\n",
+			c->path);
+		return NULL;
+	}
+	if (domctl_frame_check(c->buf, (size_t)n, NULL, 0) < 0)
+		return NULL;
+	return hv__ctl_server_message__unpack(NULL, (size_t)n - 4, c->buf + 4);
+}
+
+static int connect_hvd(struct ctl *c)
+{
+	Hv__CtlClientMessage m = HV__CTL_CLIENT_MESSAGE__INIT;
+	Hv__CtlHello h = HV__CTL_HELLO__INIT;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	Hv__CtlServerMessage *r;
+	int ret = 0;
+
+	if (strlen(c->path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "hvctl: control socket path too long\n");
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, c->path);
+	c->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 || domctl_socket_setup(c->fd) ||
+	    connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "hvctl: cannot reach hvd at %s: %s (is hvd "
+			"running? --control or HV_CONTROL name another)\n",
+			c->path, strerror(errno));
+		return -errno;
+	}
+	h.min_version = h.max_version = HV__CTL_PROTOCOL__CTL_VERSION;
+	h.client = "hvctl 0.1";
+	m.msg_case = HV__CTL_CLIENT_MESSAGE__MSG_HELLO;
+	m.hello = &h;
+	if (send_msg(c, &m) || !(r = recv_msg(c)))
+		return -EPROTO;
+	if (r->msg_case != HV__CTL_SERVER_MESSAGE__MSG_HELLO_REPLY) {
+		fprintf(stderr, "hvctl: %s does not speak the control "
+			"protocol\n", c->path);
+		ret = -EPROTO;
+	} else if (r->hello_reply->status) {
+		fprintf(stderr, "hvctl: hvd refused us: %s\n",
+			r->hello_reply->error);
+		ret = r->hello_reply->status;
+	}
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	return ret;
+}
+
+/* Sends @q and returns its reply envelope (status 0), or NULL after
+ * printing hvd's error. */
+static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
+{
+	Hv__CtlClientMessage m = HV__CTL_CLIENT_MESSAGE__INIT;
+	Hv__CtlServerMessage *r;
+
+	q->id = ++c->next_id;
+	m.msg_case = HV__CTL_CLIENT_MESSAGE__MSG_REQUEST;
+	m.request = q;
+	if (send_msg(c, &m)) {
+		fprintf(stderr, "hvctl: sending to hvd: %s\n", strerror(errno));
+		return NULL;
+	}
+	while ((r = recv_msg(c)) != NULL) {
+		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_REPLY &&
+		    (r->reply->id == q->id || r->reply->id == 0))
+			break;
+		hv__ctl_server_message__free_unpacked(r, NULL);	/* progress */
+	}
+	if (r && r->reply->status) {
+		fprintf(stderr, "hvctl: %s\n", *r->reply->error ?
+			r->reply->error : strerror(-r->reply->status));
+		hv__ctl_server_message__free_unpacked(r, NULL);
+		return NULL;
+	}
+	return r;
+}
+
+static const char *state_name(Hv__DomainState s)
+{
+	switch (s) {
+	case HV__DOMAIN_STATE__STATE_CREATED: return "created";
+	case HV__DOMAIN_STATE__STATE_RUNNING: return "running";
+	case HV__DOMAIN_STATE__STATE_PAUSED: return "paused";
+	case HV__DOMAIN_STATE__STATE_SHUTDOWN: return "shutdown";
+	case HV__DOMAIN_STATE__STATE_CRASHED: return "crashed";
+	case HV__DOMAIN_STATE__STATE_INCOMING: return "incoming";
+	default: return "off";
+	}
+}
+
+static void uuid_str(const ProtobufCBinaryData *u, char out[37])
+{
+	if (u->len == 16)
+		uuid_unparse_lower(u->data, out);
+	else
+		snprintf(out, 37, "-");
+}
+
+/* JSON string with the escapes a name or path may need. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_info_json(const Hv__CtlDomainInfo *i)
+{
+	char u[37];
+
+	uuid_str(&i->uuid, u);
+	printf("{\"id\":%u,\"name\":", i->domid);
+	json_str(i->name);
+	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"code\":%d,\"vcpus\":%u,"
+	       "\"memory_mib\":%llu,\"pid\":%u}", u, state_name(i->state),
+	       i->code, i->vcpus, (unsigned long long)i->memory_mib, i->pid);
+}
+
+static void print_row(const Hv__CtlDomainInfo *i)
+{
+	char u[37];
+
+	uuid_str(&i->uuid, u);
+	printf("%-4u %-20s %-9s %5u %8llu %8u  %s\n", i->domid, i->name,
+	       state_name(i->state), i->vcpus,
+	       (unsigned long long)i->memory_mib, i->pid, u);
+}
+
+static void print_header(void)
+{
+	printf("%-4s %-20s %-9s %5s %8s %8s  %s\n", "ID", "NAME", "STATE",
+	       "VCPUS", "MEM(MiB)", "PID", "UUID");
+}
+
+static int print_info_reply(struct ctl *c, Hv__CtlServerMessage *r)
+{
+	if (!r)
+		return EXIT_FAILED;
+	if (r->reply->result_case == HV__CTL_REPLY__RESULT_INFO) {
+		if (c->json) {
+			print_info_json(r->reply->info);
+			putchar('\n');
+		} else {
+			print_header();
+			print_row(r->reply->info);
+		}
+	} else if (c->json) {
+		printf("{}\n");
+	}
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	return 0;
+}
+
+static int cmd_list(struct ctl *c)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlListRequest l = HV__CTL_LIST_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+
+	q.req_case = HV__CTL_REQUEST__REQ_LIST;
+	q.list = &l;
+	r = call(c, &q);
+	if (!r || r->reply->result_case != HV__CTL_REPLY__RESULT_LIST)
+		return EXIT_FAILED;
+	if (c->json) {
+		printf("[");
+		for (size_t i = 0; i < r->reply->list->n_domains; i++) {
+			if (i)
+				printf(",");
+			print_info_json(r->reply->list->domains[i]);
+		}
+		printf("]\n");
+	} else {
+		print_header();
+		for (size_t i = 0; i < r->reply->list->n_domains; i++)
+			print_row(r->reply->list->domains[i]);
+	}
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	return 0;
+}
+
+static int cmd_dom(struct ctl *c, const char *cmd, const char *dom)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlInfoRequest info = HV__CTL_INFO_REQUEST__INIT;
+	Hv__CtlPauseRequest pause = HV__CTL_PAUSE_REQUEST__INIT;
+	Hv__CtlUnpauseRequest unpause = HV__CTL_UNPAUSE_REQUEST__INIT;
+	Hv__CtlDestroyRequest destroy = HV__CTL_DESTROY_REQUEST__INIT;
+
+	if (!strcmp(cmd, "info")) {
+		info.domain = (char *)dom;
+		q.req_case = HV__CTL_REQUEST__REQ_INFO;
+		q.info = &info;
+	} else if (!strcmp(cmd, "pause")) {
+		pause.domain = (char *)dom;
+		q.req_case = HV__CTL_REQUEST__REQ_PAUSE;
+		q.pause = &pause;
+	} else if (!strcmp(cmd, "unpause")) {
+		unpause.domain = (char *)dom;
+		q.req_case = HV__CTL_REQUEST__REQ_UNPAUSE;
+		q.unpause = &unpause;
+	} else {
+		destroy.domain = (char *)dom;
+		q.req_case = HV__CTL_REQUEST__REQ_DESTROY;
+		q.destroy = &destroy;
+	}
+	return print_info_reply(c, call(c, &q));
+}
+
+static int cmd_create(struct ctl *c, const char *file, bool paused)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlCreateRequest cr = HV__CTL_CREATE_REQUEST__INIT;
+	static char text[HV__CTL_PROTOCOL__CTL_CONFIG_MAX + 1];
+	FILE *f = fopen(file, "r");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "hvctl: %s: %s\n", file, strerror(errno));
+		return EXIT_FAILED;
+	}
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	if (n == sizeof(text)) {
+		fprintf(stderr, "hvctl: %s: larger than %d bytes\n", file,
+			HV__CTL_PROTOCOL__CTL_CONFIG_MAX);
+		return EXIT_FAILED;
+	}
+	text[n] = '\0';
+	cr.config_text = text;
+	cr.config_name = (char *)file;
+	cr.paused = paused;
+	q.req_case = HV__CTL_REQUEST__REQ_CREATE;
+	q.create = &cr;
+	return print_info_reply(c, call(c, &q));
+}
+
+static int cmd_host(struct ctl *c)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlHostRequest hr = HV__CTL_HOST_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+	Hv__CtlHostInfo *h;
+
+	q.req_case = HV__CTL_REQUEST__REQ_HOST;
+	q.host = &hr;
+	r = call(c, &q);
+	if (!r || r->reply->result_case != HV__CTL_REPLY__RESULT_HOST)
+		return EXIT_FAILED;
+	h = r->reply->host;
+	if (c->json) {
+		printf("{\"name\":");
+		json_str(h->name);
+		printf(",\"version\":");
+		json_str(h->hv_version);
+		printf(",\"cpus\":%u,\"memory_mib\":%llu,\"domains\":%u,"
+		       "\"running\":%u}\n", h->host_cpus,
+		       (unsigned long long)h->host_memory_mib, h->domains,
+		       h->domains_running);
+	} else {
+		printf("host      %s\nversion   %s\ncpus      %u\nmemory    "
+		       "%llu MiB\ndomains   %u (%u running)\nstate dir %s\n",
+		       h->name, h->hv_version, h->host_cpus,
+		       (unsigned long long)h->host_memory_mib, h->domains,
+		       h->domains_running, h->state_dir);
+	}
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	return 0;
+}
+
+/* The console is the domain's own: hvdomctl on its domctl socket. */
+static int cmd_console(struct ctl *c, const char *dom, const char *argv0)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlInfoRequest info = HV__CTL_INFO_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+	char tool[4096], sock[300];
+	const char *slash = strrchr(argv0, '/');
+
+	info.domain = (char *)dom;
+	q.req_case = HV__CTL_REQUEST__REQ_INFO;
+	q.info = &info;
+	r = call(c, &q);
+	if (!r)
+		return EXIT_FAILED;
+	snprintf(sock, sizeof(sock), "%s", r->reply->info->socket);
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	if (!*sock) {
+		fprintf(stderr, "hvctl: domain '%s' is off: no console\n", dom);
+		return EXIT_FAILED;
+	}
+	if (slash)
+		snprintf(tool, sizeof(tool), "%.*shvdomctl",
+			 (int)(slash - argv0 + 1), argv0);
+	else
+		snprintf(tool, sizeof(tool), "hvdomctl");
+	close(c->fd);
+	execlp(tool, tool, "--socket", sock, "console", "--replay",
+	       (char *)NULL);
+	fprintf(stderr, "hvctl: %s: %s\n", tool, strerror(errno));
+	return EXIT_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "control", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct ctl c;
+	const char *cmd, *argv0 = argv[0];
+	int opt;
+
+	c.path = getenv("HV_CONTROL") ? getenv("HV_CONTROL") : DEFAULT_CONTROL;
+	while ((opt = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': c.path = optarg; break;
+		case 'j': c.json = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind++];
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
+		if (argc) {
+			fprintf(stderr, "hvctl %s: takes no arguments\n", cmd);
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(cmd, "create")) {
+		if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "-p"))) {
+			fprintf(stderr, "usage: hvctl create FILE [-p]\n");
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(cmd, "info") || !strcmp(cmd, "pause") ||
+		   !strcmp(cmd, "unpause") || !strcmp(cmd, "destroy") ||
+		   !strcmp(cmd, "console")) {
+		if (argc != 1) {
+			fprintf(stderr, "usage: hvctl %s DOM\n", cmd);
+			return EXIT_USAGE;
+		}
+	} else {
+		fprintf(stderr, "hvctl: unknown command '%s' (hvctl --help "
+			"lists them)\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (connect_hvd(&c))
+		return EXIT_FAILED;
+	if (!strcmp(cmd, "list"))
+		return cmd_list(&c);
+	if (!strcmp(cmd, "host"))
+		return cmd_host(&c);
+	if (!strcmp(cmd, "create"))
+		return cmd_create(&c, argv[0], argc == 2);
+	if (!strcmp(cmd, "console"))
+		return cmd_console(&c, argv[0], argv0);
+	return cmd_dom(&c, cmd, argv[0]);
+}
