@@ -12,7 +12,7 @@ PROG=hvhosts.sh
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RUNDIR=${HVHOSTS_RUNDIR:-/run/hvhosts}   # RUNDIR/PREFIX.dir names each DIR
 KILL_WAIT=${HVHOSTS_KILL_WAIT:-5}       # seconds from TERM to KILL
-HVD_WAIT=${HVHOSTS_HVD_WAIT:-10}        # seconds for hvd's control socket
+HVD_WAIT=${HVHOSTS_HVD_WAIT:-10}        # seconds for hvd to be ready
 HVD_PORT=7800
 LETTERS=ABCDEFGHIJKLMNOPQRSTUVWXYZ
 # What --private-mounts gives each host from DIR/hostX (those that exist
@@ -45,7 +45,8 @@ start  the same in the background; prints its pid and records it in
 hvd    starts \${HVD:-build/rel/bin/hvd} in HOST as
        hvd --name hostX --state-dir S --control C --listen ADDR:$HVD_PORT ARGS,
        logging to DIR/hostX/hvd.log, and waits at most
-       \$HVHOSTS_HVD_WAIT=$HVD_WAIT s for its control socket; prints its pid.
+       \$HVHOSTS_HVD_WAIT=$HVD_WAIT s for it to be ready (--ready-fd 3);
+       prints its pid.
 
 HOST is hostX with HOSTOPTS --prefix P or --dir DIR (or \$HVHOSTS_PREFIX),
 or the namespace name P-hostX. --private-mounts runs CMD in a mount
@@ -477,13 +478,20 @@ host_argv() {
 
 # launch LOG ARGS...: ARGS in the host in the background, in a session of
 # its own, recorded in pids; sets bgpid once the process is in the host's
-# network namespace (or has ended already).
+# network namespace (or has ended already). With $ready_fifo set, the
+# process gets it as fd 3 and we read it as fd 4.
 launch() {
 	local log=$1 argv want end
 	shift
 	host_argv "$@"
-	setsid "${argv[@]}" </dev/null >>"$log" 2>&1 &
-	bgpid=$!
+	if [ -n "${ready_fifo:-}" ]; then
+		setsid "${argv[@]}" </dev/null >>"$log" 2>&1 3>"$ready_fifo" &
+		bgpid=$!
+		exec 4<"$ready_fifo"
+	else
+		setsid "${argv[@]}" </dev/null >>"$log" 2>&1 &
+		bgpid=$!
+	fi
 	record "$hdir/pids" "$bgpid" "$@"
 	want=$(stat -L -c %i "/run/netns/$ns") || return 1
 	end=$(($(now_us) + 5000000))
@@ -541,7 +549,8 @@ cmd_run() {
 # hvd HOST [ARGS...]
 cmd_hvd() {
 	local prefix='' dir='' private=0 log='' wait=1 nargs host ns hdir argv
-	local hvd=${HVD:-$REPO/build/rel/bin/hvd} v sock listen state pid end st
+	local hvd=${HVD:-$REPO/build/rel/bin/hvd} v sock listen state pid st
+	local ready_fifo='' ready=() line
 	shift
 	if [ ! -f "$hvd" ] || [ ! -x "$hvd" ]; then
 		die "hvd: $hvd is not an executable file (not built yet? make, or set HVD=PATH)"
@@ -557,23 +566,32 @@ cmd_hvd() {
 		die "hvd: already running on $host (pid $pid); stop it first"
 	fi
 	[ ! -S "$sock" ] || rm -f "$sock"   # a dead hvd's
+	if [ "$wait" = 1 ]; then
+		ready_fifo=$hdir/hvd.ready
+		rm -f "$ready_fifo"
+		mkfifo "$ready_fifo" || die "hvd: cannot make $ready_fifo"
+		ready=(--ready-fd 3)
+	fi
 	echo "== $(date '+%F %T') $PROG hvd $host" >>"$hdir/hvd.log"
 	launch "$hdir/hvd.log" "$hvd" --name "$host" --state-dir "$state" \
-		--control "$sock" --listen "$listen" "$@" || exit 1
+		--control "$sock" --listen "$listen" "${ready[@]}" "$@" || exit 1
 	pid=$bgpid
 	tail -1 "$hdir/pids" >"$hdir/hvd.pid"
 	if [ "$wait" = 1 ]; then
-		end=$(($(now_us) + HVD_WAIT * 1000000))
-		until [ -S "$sock" ]; do
-			if ! alive "$pid"; then
-				wait "$pid"; st=$?
-				tail -n 5 "$hdir/hvd.log" | sed 's/^/    /' >&2
-				die "hvd: exited with status $st on $host before its control socket $sock appeared (log: $hdir/hvd.log)"
-			fi
-			[ "$(now_us)" -lt "$end" ] ||
-				die "hvd: no control socket $sock after ${HVD_WAIT}s; still running as pid $pid (log: $hdir/hvd.log; $PROG down stops it)"
-			sleep 0.05
-		done
+		rm -f "$ready_fifo"
+		read -r -t "$HVD_WAIT" -u 4 line
+		st=$?
+		exec 4<&-
+		if [ $st -gt 128 ]; then
+			die "hvd: not ready after ${HVD_WAIT}s; still running as pid $pid (log: $hdir/hvd.log; $PROG down stops it)"
+		fi
+		if [ "$line" != ready ]; then
+			wait_gone 2 "$pid" ||
+				die "hvd: closed its --ready-fd without 'ready'; running as pid $pid (log: $hdir/hvd.log)"
+			wait "$pid"; st=$?
+			tail -n 5 "$hdir/hvd.log" | sed 's/^/    /' >&2
+			die "hvd: exited with status $st on $host before it was ready (log: $hdir/hvd.log)"
+		fi
 	fi
 	echo "$pid"
 }

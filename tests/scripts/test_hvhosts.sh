@@ -6,8 +6,10 @@
 #    addresses or routes; up on an existing prefix fails, --replace works;
 #  - exec --private-mounts gives a host its own /run from DIR/hostX/run;
 #  - hvd: a missing binary and an hvd that exits fail at once with a
-#    message; a (stand-in) hvd gets its name, state dir, control socket and
-#    address and is waited for until its socket exists;
+#    message, one that is never ready fails after HVHOSTS_HVD_WAIT; a
+#    stand-in hvd gets its name, state dir, control socket, address and
+#    --ready-fd; the real hvd (when built) answers hvctl on hosts.env's
+#    socket, and on /run/hv/hvd.sock inside the host's private mounts;
 #  - down kills what start and hvd started (also a process that ignores
 #    TERM), removes namespaces and DIR, and succeeds again on nothing;
 #  - down after an up killed half-way, and an up that fails, leave nothing.
@@ -181,16 +183,27 @@ rc=$?
 [ $rc = 1 ] || fail "hvd that exits: exit $rc"
 grep -q "exited with status 3" "$tmp/hvd1.out" || fail "hvd that exits: $(cat "$tmp/hvd1.out")"
 [ $((SECONDS - start)) -le 5 ] || fail "hvd failures took $((SECONDS - start)) s"
-# A stand-in hvd: says its arguments and address, listens on --control.
+printf '#!/bin/sh\nexec sleep 3600\n' >"$tmp/mute-hvd"
+chmod +x "$tmp/mute-hvd"
+pid=$(HVD=$tmp/mute-hvd HVHOSTS_HVD_WAIT=1 hv hvd --prefix "$P" hostB 2>"$tmp/hvd3.out")
+rc=$?
+[ $rc = 1 ] || fail "hvd never ready: exit $rc"
+grep -q "not ready after 1s" "$tmp/hvd3.out" || fail "hvd never ready: $(cat "$tmp/hvd3.out")"
+pid=$(awk '{ print $1 }' "$D/hostB/hvd.pid")
+[ -n "$pid" ] && pids+=("$pid")
+# A stand-in hvd: says its arguments and address, listens on --control,
+# then says ready on fd 3.
 cat >"$tmp/fake-hvd" <<'EOF'
 #!/bin/bash
 echo "args: $*"
 echo "addr: $(ip -o -4 addr show dev eth0 | awk '{ print $4 }')"
 while [ $# -gt 1 ]; do [ "$1" = --control ] && sock=$2; shift; done
-exec python3 -c 'import socket, sys, time
+exec python3 -c 'import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 s.listen(1)
+os.write(3, b"ready\n")
+os.close(3)
 time.sleep(3600)' "$sock"
 EOF
 chmod +x "$tmp/fake-hvd"
@@ -200,13 +213,25 @@ pids+=("$pid")
 ctl=$(env_of hostC_CONTROL) log=$(env_of hostC_LOG)
 [ -S "$ctl" ] || fail "hvd returned before $ctl existed"
 want="args: --name hostC --state-dir $(env_of hostC_STATE) --control $ctl"
-want="$want --listen 10.77.0.3:7800 --log-level debug"
+want="$want --listen 10.77.0.3:7800 --ready-fd 3 --log-level debug"
 grep -qxF "$want" "$log" || fail "hvd's arguments: $(cat "$log")"
 grep -qx "addr: 10.77.0.3/24" "$log" || fail "hvd's address: $(cat "$log")"
 if HVD=$tmp/fake-hvd hv hvd --prefix "$P" hostC >"$tmp/hvd2.out" 2>&1; then
 	fail "a second hvd on hostC started"
 fi
 grep -q "already running on hostC" "$tmp/hvd2.out" || fail "second hvd: $(cat "$tmp/hvd2.out")"
+if [ -x "$BUILD/bin/hvd" ] && [ -x "$BUILD/bin/hvctl" ]; then
+	pid=$(HVD=$BUILD/bin/hvd hv hvd --private-mounts --prefix "$P" hostA) ||
+		fail "the real hvd on hostA: $pid"
+	pids+=("$pid")
+	"$BUILD/bin/hvctl" --control "$(env_of hostA_CONTROL)" host >"$tmp/host.out" 2>&1 ||
+		fail "hvctl host: $(cat "$tmp/host.out")"
+	grep -qx "host  *hostA" "$tmp/host.out" || fail "hvctl host: $(cat "$tmp/host.out")"
+	out=$(hv exec --private-mounts --prefix "$P" hostA -- "$BUILD/bin/hvctl" host 2>&1)
+	grep -qx "host  *hostA" <<<"$out" || fail "hvctl host in hostA's mounts: $out"
+else
+	echo "hvd or hvctl not built: the real hvd not checked"
+fi
 hv list >"$tmp/list.out" 2>&1 || fail "list"
 grep -q "^$P  *hostC  *$P-hostC  *10.77.0.3  *2 " "$tmp/list.out" ||
 	fail "list: $(cat "$tmp/list.out")"
