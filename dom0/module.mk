@@ -1,6 +1,7 @@
 # dom0: the host side of domains (docs/architecture.md). Every dom0/*.c
 # goes into libhvdom0.a: starting hvdomain (domain_spawn), a DomainConfig
-# as its arguments (domain_args); hvd arrives with a later issue. Code
+# as its arguments (domain_args), domain config files (domain_config*,
+# cfg_syntax, atomic_file); hvd itself is dom0/hvd/ (below). Code
 # here uses domctl (hv/domctl.h) and the generated proto headers only,
 # never libhv's private headers.
 DOM0_SRCS := $(sort $(wildcard dom0/*.c))
@@ -9,6 +10,8 @@ LIBHVDOM0 := $(BUILD)/libhvdom0.a
 # dom0 programs link libhvdomctl and libhvproto, never libhv
 # (docs/architecture.md); of libhv they take only the logger (hv/log.h).
 HV_LOG_OBJ := $(BUILD)/obj/hypervisor/util/log.o
+# What a program that reads domain configs links besides libhvdom0.
+DOM0_LIBS := -luuid
 
 $(LIBHVDOM0): $(DOM0_OBJS)
 	$(call msg,AR,$@)
@@ -26,7 +29,7 @@ $(DOM0_UNIT_TESTS): $(BUILD)/tests/unit/dom0/%: \
 		$(LIBHVPROTO) $(HV_LOG_OBJ)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(DOM0_LIBS)
 
 # hvd, the host daemon (dom0/hvd/*.c, docs/hvd.md): libhvdom0, the domctl
 # client, the control protocol's messages; not libhv.
@@ -36,5 +39,5 @@ $(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVDOM0) $(LIBHVDOMCTL) $(LIBHVPROTO) \
 		$(HV_LOG_OBJ)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -luuid $(PROTO_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LIBS) $(PROTO_LIBS)
 TOOLS += $(BUILD)/bin/hvd

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "atomic_file.h"
 #include "hvdomctl.h"
 
 #define RETRY_MS	20
@@ -37,21 +38,6 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static void finish(struct relay *r, int status)
@@ -80,7 +66,7 @@ static void output(struct relay *r, const struct domctl_event *ev)
 	r->have_next = true;
 	r->next = ev->offset + ev->len;
 	r->quiet_since = now_ms();
-	ret = write_all(STDOUT_FILENO, data, len);
+	ret = write_full(STDOUT_FILENO, data, len);
 	if (ret) {
 		log_err(r->log, "console: stdout: %s", strerror(-ret));
 		finish(r, HVDOMCTL_FAILED);

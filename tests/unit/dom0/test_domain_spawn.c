@@ -21,9 +21,9 @@
 #include <cmocka.h>
 #include "domain_args.h"
 #include "domain_spawn.h"
+#include "test_dir.h"
 
 static const struct hv_log quiet = { "test", LOG_ERR };
-static char dir[] = "/tmp/hv-spawn-test.XXXXXX";
 
 /* Writes an executable script dir/NAME with BODY; returns its path. */
 static const char *script(const char *name, const char *body)
@@ -31,7 +31,7 @@ static const char *script(const char *name, const char *body)
 	static char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f, "#!/bin/sh\n%s\n", body);
@@ -50,7 +50,7 @@ static int spawn(const char *hvdomain, int timeout_ms)
 	struct domain_proc p;
 	int ret;
 
-	snprintf(sock, sizeof(sock), "%s/sock", dir);
+	snprintf(sock, sizeof(sock), "%s/sock", test_dir);
 	ret = domain_spawn(&sp, &p, &quiet);
 	assert_int_equal(p.pid, -1);
 	assert_null(p.d);
@@ -151,21 +151,6 @@ static void test_args_from_config(void **state)
 			 -EINVAL);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,5 +163,6 @@ int main(void)
 		cmocka_unit_test(test_args_from_config),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup,
+				      test_dir_teardown);
 }

@@ -1,0 +1,141 @@
+#!/bin/bash
+# hvd end to end, with hvctl: domains created from config files, listed
+# (table and JSON), paused and unpaused, their consoles read; hvd killed
+# with SIGKILL while the dirtier runs: its ticks go on without a gap, and
+# a new hvd lists it running and controls it; a guest that powers off
+# with on_poweroff = "destroy" is gone; bad configs and unknown domains
+# fail with exit 1 and a message; usage errors exit 2; destroy ends the
+# hvdomain.
+# usage: tests/scripts/test_hvd.sh BUILD   (exit 77: skipped)
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${1:?usage: $0 BUILD}
+. tests/scripts/lib-hvrun.sh
+. tests/scripts/lib-hvdomain.sh
+need_hvdomain dirtier hello
+HVD=$BUILD/bin/hvd
+HVCTL=$BUILD/bin/hvctl
+for b in "$HVD" "$HVCTL"; do
+	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
+done
+hvdomain_setup
+export HV_CONTROL=$tmp/hvd.sock
+
+# start_hvd: hvd on $tmp/state, returns once it serves ($hvd_pid)
+start_hvd() {
+	local fifo=$tmp/hvd.ready.$((ready_n += 1)) line=
+	mkfifo "$fifo"
+	"$HVD" --name hostA --state-dir "$tmp/state" --control "$HV_CONTROL" \
+		--ready-fd 3 3>"$fifo" >>"$tmp/hvd.log" 2>&1 &
+	hvd_pid=$!
+	pids+=("$hvd_pid")
+	read -r line <"$fifo"
+	[ "$line" = ready ] || { fail "hvd did not start"; cat "$tmp/hvd.log"; exit 1; }
+}
+
+# field DOM KEY: a value from hvctl --json info DOM
+field() {
+	"$HVCTL" --json info "$1" | python3 -c \
+		"import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+
+cat >"$tmp/dirty.cfg" <<CFG
+# the dirtier, forever
+name = "dirty1"
+vcpus = 1
+memory = 64
+kernel = "$GUESTDIR/dirtier.elf"
+cmdline = "ws=8M ticks=0 tick_ms=20"
+CFG
+cat >"$tmp/hello.cfg" <<CFG
+name = "hello1"
+memory = 32
+kernel = "$GUESTDIR/hello.elf"
+on_poweroff = "destroy"
+CFG
+cat >"$tmp/bad.cfg" <<CFG
+name = "bad"
+memory = 64
+colour = "blue"
+CFG
+
+start_hvd
+echo "== create, list, console"
+"$HVCTL" create "$tmp/dirty.cfg" >"$tmp/create.out" ||
+	fail "create: $(cat "$tmp/create.out")"
+"$HVCTL" list >"$tmp/list.out"
+grep -qE '^1 +dirty1 +running +1 +64 ' "$tmp/list.out" ||
+	fail "list: $(cat "$tmp/list.out")"
+n=$("$HVCTL" --json list | python3 -c \
+	"import json,sys; print(len(json.load(sys.stdin)))")
+[ "$n" = 1 ] || fail "--json list: $n domains"
+pid=$(field dirty1 pid)
+"$HVCTL" console dirty1 </dev/null >"$tmp/con1.out" 2>/dev/null &
+con=$!
+pids+=("$con")
+wait_for_text "$tmp/con1.out" '^tick 5 ' "$con" 60 ||
+	fail "console: no ticks: $(tail -2 "$tmp/con1.out")"
+
+echo "== pause, unpause"
+"$HVCTL" pause dirty1 >/dev/null || fail "pause"
+[ "$(field dirty1 state)" = paused ] || fail "state after pause"
+"$HVCTL" unpause 1 >/dev/null || fail "unpause by id"
+uuid=$(field dirty1 uuid)
+[ "$(field "$uuid" state)" = running ] || fail "state by uuid"
+
+echo "== kill -9 hvd: the guest runs on, a new hvd takes it over"
+kill -KILL "$hvd_pid"
+wait "$hvd_pid" 2>/dev/null
+t=$(grep -aE '^tick [0-9]+' "$tmp/con1.out" | tail -1 | awk '{print $2}')
+wait_for_text "$tmp/con1.out" "^tick $((t + 3)) " "$con" 30 ||
+	fail "ticks stopped with hvd"
+start_hvd
+[ "$(field dirty1 state)" = running ] || fail "after restart: not running"
+[ "$(field dirty1 pid)" = "$pid" ] || fail "after restart: another hvdomain"
+"$HVCTL" pause dirty1 >/dev/null && "$HVCTL" unpause dirty1 >/dev/null ||
+	fail "the new hvd cannot control the domain"
+t=$(grep -aE '^tick [0-9]+' "$tmp/con1.out" | tail -1 | awk '{print $2}')
+wait_for_text "$tmp/con1.out" "^tick $((t + 2)) " "$con" 30 ||
+	fail "ticks stopped after the restart"
+ticks=$(grep -aE '^tick [0-9]+' "$tmp/con1.out" | awk '{print $2}')
+python3 - "$ticks" <<'PY' || fail "a gap in the ticks"
+import sys
+t = [int(x) for x in sys.argv[1].split()]
+sys.exit(0 if t == list(range(t[0], t[0] + len(t))) else 1)
+PY
+echo "ticks $(echo $ticks | awk '{print $1"..."$NF}') without a gap"
+
+echo "== on_poweroff = destroy"
+"$HVCTL" create "$tmp/hello.cfg" >/dev/null || fail "create hello1"
+hpid=$(field hello1 pid 2>/dev/null || echo 0)
+[ "$hpid" != 0 ] && wait_gone "$hpid" 30
+for i in $(seq 100); do
+	"$HVCTL" info hello1 >/dev/null 2>&1 || break
+	sleep 0.05	# hvd destroys it after the poweroff event
+done
+"$HVCTL" info hello1 >/dev/null 2>&1 && fail "hello1 still there"
+
+echo "== errors"
+"$HVCTL" create "$tmp/bad.cfg" 2>"$tmp/bad.err"; rc=$?
+[ $rc = 1 ] || fail "bad config: exit $rc"
+grep -q 'bad.cfg:3' "$tmp/bad.err" || fail "bad config: $(cat "$tmp/bad.err")"
+echo "bad config: $(cat "$tmp/bad.err")"
+"$HVCTL" create "$tmp/dirty.cfg" 2>/dev/null && fail "a second dirty1"
+"$HVCTL" info web9 2>/dev/null; [ $? = 1 ] || fail "unknown domain: not 1"
+"$HVCTL" frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown command: not 2"
+"$HVCTL" --control "$tmp/none.sock" list 2>/dev/null; [ $? = 1 ] ||
+	fail "no hvd: not 1"
+
+echo "== destroy"
+"$HVCTL" destroy dirty1 >/dev/null || fail "destroy"
+wait_gone "$pid" 30 || fail "hvdomain $pid still runs"
+[ "$("$HVCTL" --json list)" = "[]" ] || fail "list after destroy"
+[ -z "$(ls "$tmp/state/domains")" ] || fail "state dir not empty"
+
+kill -TERM "$hvd_pid"
+wait "$hvd_pid"
+for f in "$tmp"/*.log; do
+	san_report "$f" && fail "sanitizer report in $f"
+done
+[ $failed = 0 ] && echo "hvd: all ok"
+exit $failed
