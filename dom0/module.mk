@@ -34,10 +34,11 @@ $(DOM0_UNIT_TESTS): $(BUILD)/tests/unit/dom0/%: \
 # hvd, the host daemon (dom0/hvd/*.c, docs/hvd.md): libhvdom0, the domctl
 # client, the control protocol's messages; not libhv.
 HVD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard dom0/hvd/*.c)))
-$(HVD_OBJS): ALL_CFLAGS += -Idom0
-$(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVDOM0) $(LIBHVDOMCTL) $(LIBHVPROTO) \
-		$(HV_LOG_OBJ)
+$(HVD_OBJS): ALL_CFLAGS += -Idom0 -Imigrate
+$(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVDOM0) $(LIBHVMIGRATE) $(LIBHVDOMCTL) \
+		$(LIBHVPROTO) $(HV_LOG_OBJ)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LIBS) $(PROTO_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LIBS) $(MIGRATE_LIBS) \
+		$(PROTO_LIBS)
 TOOLS += $(BUILD)/bin/hvd

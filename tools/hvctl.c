@@ -41,6 +41,9 @@ static void usage(FILE *f)
 "                            -p: leave it paused\n"
 "  pause DOM | unpause DOM   stop / resume its vCPUs\n"
 "  destroy DOM               end it at once and forget it\n"
+"  save DOM FILE [-c]        save it to FILE (on hvd's host) and destroy\n"
+"                            it; -c: keep it running\n"
+"  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
 "  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
 "  host                      this host: name, version, capacity\n"
 "The control socket: --control, else $HV_CONTROL, else " DEFAULT_CONTROL ".\n");
@@ -316,6 +319,58 @@ static int cmd_create(struct ctl *c, const char *file, bool paused)
 	return print_info_reply(c, call(c, &q));
 }
 
+/* FILE as hvd will read it: absolute (hvd's cwd is not ours). */
+static int absolute(const char *file, char *out, size_t len)
+{
+	char cwd[4096];
+
+	if (file[0] == '/') {
+		snprintf(out, len, "%s", file);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "hvctl: getcwd: %s\n", strerror(errno));
+		return -errno;
+	}
+	if ((size_t)snprintf(out, len, "%s/%s", cwd, file) >= len) {
+		fprintf(stderr, "hvctl: %s: path too long\n", file);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static int cmd_save(struct ctl *c, const char *dom, const char *file,
+		    bool keep)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlSaveRequest sr = HV__CTL_SAVE_REQUEST__INIT;
+	char path[4096];
+
+	if (absolute(file, path, sizeof(path)))
+		return EXIT_FAILED;
+	sr.domain = (char *)dom;
+	sr.path = path;
+	sr.keep_running = keep;
+	q.req_case = HV__CTL_REQUEST__REQ_SAVE;
+	q.save = &sr;
+	return print_info_reply(c, call(c, &q));
+}
+
+static int cmd_restore(struct ctl *c, const char *file, bool paused)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlRestoreRequest rr = HV__CTL_RESTORE_REQUEST__INIT;
+	char path[4096];
+
+	if (absolute(file, path, sizeof(path)))
+		return EXIT_FAILED;
+	rr.path = path;
+	rr.paused = paused;
+	q.req_case = HV__CTL_REQUEST__REQ_RESTORE;
+	q.restore = &rr;
+	return print_info_reply(c, call(c, &q));
+}
+
 static int cmd_host(struct ctl *c)
 {
 	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
@@ -420,6 +475,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: hvctl create FILE [-p]\n");
 			return EXIT_USAGE;
 		}
+	} else if (!strcmp(cmd, "save")) {
+		if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "-c"))) {
+			fprintf(stderr, "usage: hvctl save DOM FILE [-c]\n");
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(cmd, "restore")) {
+		if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "-p"))) {
+			fprintf(stderr, "usage: hvctl restore FILE [-p]\n");
+			return EXIT_USAGE;
+		}
 	} else if (!strcmp(cmd, "info") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "unpause") || !strcmp(cmd, "destroy") ||
 		   !strcmp(cmd, "console")) {
@@ -440,6 +505,10 @@ int main(int argc, char **argv)
 		return cmd_host(&c);
 	if (!strcmp(cmd, "create"))
 		return cmd_create(&c, argv[0], argc == 2);
+	if (!strcmp(cmd, "save"))
+		return cmd_save(&c, argv[0], argv[1], argc == 3);
+	if (!strcmp(cmd, "restore"))
+		return cmd_restore(&c, argv[0], argc == 2);
 	if (!strcmp(cmd, "console"))
 		return cmd_console(&c, argv[0], argv0);
 	return cmd_dom(&c, cmd, argv[0]);

@@ -326,6 +326,41 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 			hvd_domain_destroy(h, d, err, sizeof(err));
 		d = NULL;
 		break;
+	case HV__CTL_REQUEST__REQ_SAVE:
+		d = find(h, q->save->domain, &r, err, sizeof(err));
+		if (d && q->save->path[0] != '/') {
+			snprintf(err, sizeof(err), "save: '%s' is not an "
+				 "absolute path", q->save->path);
+			r.status = -EINVAL;
+			r.error = err;
+		} else if (d) {
+			ret = hvd_domain_save(h, d, q->save->path,
+					      q->save->keep_running, err,
+					      sizeof(err));
+			if (ret) {
+				r.status = ret;
+				r.error = err;
+			}
+		}
+		d = NULL;
+		break;
+	case HV__CTL_REQUEST__REQ_RESTORE:
+		if (q->restore->path[0] != '/') {
+			snprintf(err, sizeof(err), "restore: '%s' is not an "
+				 "absolute path", q->restore->path);
+			r.status = -EINVAL;
+			r.error = err;
+			break;
+		}
+		ret = hvd_domain_restore(h, q->restore->path,
+					 q->restore->paused, &d, err,
+					 sizeof(err));
+		if (ret) {
+			r.status = ret;
+			r.error = err;
+			d = NULL;
+		}
+		break;
 	case HV__CTL_REQUEST__REQ_HOST:
 		host_info(h, &hi);
 		r.result_case = HV__CTL_REPLY__RESULT_HOST;

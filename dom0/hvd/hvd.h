@@ -67,6 +67,13 @@ int hvd_registry_load(struct hvd *h);
 int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 		      const char *text, bool paused, struct hvd_domain **out,
 		      char *err, size_t errlen);
+/* A domain from a save file (docs/stream.md), run unless @paused. */
+int hvd_domain_restore(struct hvd *h, const char *path, bool paused,
+		       struct hvd_domain **out, char *err, size_t errlen);
+/* Saves it to @path; then destroys it unless @keep_running. A failed
+ * save leaves the guest running. */
+int hvd_domain_save(struct hvd *h, struct hvd_domain *dom, const char *path,
+		    bool keep_running, char *err, size_t errlen);
 struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref);
 int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 		       size_t errlen);

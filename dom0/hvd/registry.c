@@ -22,6 +22,7 @@
 #include "atomic_file.h"
 #include "domain_args.h"
 #include "domain_spawn.h"
+#include "domain_save.h"
 
 static int write_file(const char *dir, const char *name, const void *buf,
 		      size_t len)
@@ -200,9 +201,24 @@ struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref)
 	return NULL;
 }
 
-int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
-		      const char *text, bool paused, struct hvd_domain **out,
-		      char *err, size_t errlen)
+/* A domain that never made it to the list: its hvdomain killed and
+ * reaped, its directory removed. */
+static void abandon(struct hvd *h, struct hvd_domain *dom)
+{
+	(void)h;
+	domain_spawn_kill(dom->pid);
+	remove_dir(dom->dir);
+	domain_free(dom);
+}
+
+/*
+ * A new domain's directory and hvdomain (--incoming when @incoming),
+ * connected but neither watched nor listed: register() does that. On
+ * failure nothing is left.
+ */
+static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
+			const char *text, bool incoming,
+			struct hvd_domain **out, char *err, size_t errlen)
 {
 	struct hvd_domain *dom = calloc(1, sizeof(*dom));
 	struct domain_spawn sp = { 0 };
@@ -272,7 +288,8 @@ int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 			 strerror(-ret));
 		goto fail_dir;
 	}
-	ret = domain_args_from_config(&a, dom->config, NULL, false, &h->log);
+	ret = domain_args_from_config(&a, dom->config, NULL, incoming,
+				      &h->log);
 	if (ret) {
 		snprintf(err, errlen, "config: not a domain hvdomain can run "
 			 "(see hvd's log)");
@@ -305,26 +322,14 @@ int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 	dom->d = proc.d;
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)dom->pid);
 	ret = write_file(dom->dir, "hvdomain.pid", pidbuf, strlen(pidbuf));
-	if (!ret)
-		ret = hvd_watch(h, domctl_fd(dom->d), &dom->tag);
-	if (!ret && !paused)
-		ret = domctl_unpause(dom->d, &dom->st);
-	else if (!ret)
-		ret = domctl_get_state(dom->d, &dom->st);
 	if (ret) {
-		snprintf(err, errlen, "starting the domain: %s",
-			 dom->d ? domctl_error(dom->d) : strerror(-ret));
-		if (dom->d && domctl_destroy(dom->d))
-			log_warn(&h->log, "%s: destroy after a failed start: "
-				 "%s", dom->name, domctl_error(dom->d));
-		domain_spawn_kill(dom->pid);
-		goto fail_dir;
+		snprintf(err, errlen, "%s: hvdomain.pid: %s", dom->dir,
+			 strerror(-ret));
+		free(packed);
+		abandon(h, dom);
+		return ret;
 	}
 	free(packed);
-	dom->next = h->domains;
-	h->domains = dom;
-	log_info(&h->log, "%s: created (domid %u, hvdomain %d)", dom->name,
-		 dom->domid, (int)dom->pid);
 	*out = dom;
 	return 0;
 
@@ -334,6 +339,126 @@ fail:
 	free(packed);
 	domain_free(dom);
 	return ret;
+}
+
+/* Watches a spawned domain, runs it unless @paused, and lists it. On
+ * failure the domain is destroyed and gone. */
+static int register_domain(struct hvd *h, struct hvd_domain *dom,
+			   bool paused, char *err, size_t errlen)
+{
+	int ret = hvd_watch(h, domctl_fd(dom->d), &dom->tag);
+
+	if (!ret && !paused)
+		ret = domctl_unpause(dom->d, &dom->st);
+	else if (!ret)
+		ret = domctl_get_state(dom->d, &dom->st);
+	if (ret) {
+		snprintf(err, errlen, "starting the domain: %s",
+			 *domctl_error(dom->d) ? domctl_error(dom->d) :
+			 strerror(-ret));
+		hvd_unwatch(h, domctl_fd(dom->d));
+		if (domctl_destroy(dom->d))
+			log_warn(&h->log, "%s: destroy after a failed start: "
+				 "%s", dom->name, domctl_error(dom->d));
+		abandon(h, dom);
+		return ret;
+	}
+	dom->next = h->domains;
+	h->domains = dom;
+	return 0;
+}
+
+int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
+		      const char *text, bool paused, struct hvd_domain **out,
+		      char *err, size_t errlen)
+{
+	struct hvd_domain *dom;
+	int ret = spawn_domain(h, cfg, text, false, &dom, err, errlen);
+
+	if (!ret)
+		ret = register_domain(h, dom, paused, err, errlen);
+	if (ret)
+		return ret;
+	log_info(&h->log, "%s: created (domid %u, hvdomain %d)", dom->name,
+		 dom->domid, (int)dom->pid);
+	*out = dom;
+	return 0;
+}
+
+struct restoring {
+	struct hvd *h;
+	struct hvd_domain *dom;
+	char *err;
+	size_t errlen;
+};
+
+/* domain_restore's callback: the stream's config as an incoming domain;
+ * the connection goes to domain_restore until it is done. */
+static int restore_create(void *opaque, const Hv__DomainConfig *cfg,
+			  struct domctl **out)
+{
+	struct restoring *r = opaque;
+	int ret = spawn_domain(r->h, cfg, NULL, true, &r->dom, r->err,
+			       r->errlen);
+
+	if (ret)
+		return ret;
+	*out = r->dom->d;
+	r->dom->d = NULL;
+	return 0;
+}
+
+int hvd_domain_restore(struct hvd *h, const char *path, bool paused,
+		       struct hvd_domain **out, char *err, size_t errlen)
+{
+	struct restoring r = { .h = h, .err = err, .errlen = errlen };
+	struct domctl *d = NULL;
+	int ret;
+
+	err[0] = '\0';
+	ret = domain_restore(path, restore_create, &r, &d, &h->log);
+	if (ret) {
+		if (!err[0])
+			snprintf(err, errlen, "restore %s: %s (details in "
+				 "hvd's log)", path, strerror(-ret));
+		if (r.dom)
+			abandon(h, r.dom);	/* domain_restore closed d */
+		return ret;
+	}
+	r.dom->d = d;
+	ret = register_domain(h, r.dom, paused, err, errlen);
+	if (ret)
+		return ret;
+	log_info(&h->log, "%s: restored from %s (domid %u, hvdomain %d)",
+		 r.dom->name, path, r.dom->domid, (int)r.dom->pid);
+	*out = r.dom;
+	return 0;
+}
+
+int hvd_domain_save(struct hvd *h, struct hvd_domain *dom, const char *path,
+		    bool keep_running, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!dom->d) {
+		snprintf(err, errlen, "domain '%s' is off: nothing to save",
+			 dom->name);
+		return -ESRCH;
+	}
+	ret = domain_save(dom->d, path, keep_running, &h->log);
+	if (ret) {
+		snprintf(err, errlen, "save %s to %s: %s (details in hvd's "
+			 "log); the domain runs on", dom->name, path,
+			 strerror(-ret));
+		return ret;
+	}
+	if (domctl_get_state(dom->d, &dom->st))
+		log_warn(&h->log, "%s: state after save: %s", dom->name,
+			 domctl_error(dom->d));
+	log_info(&h->log, "%s: saved to %s", dom->name, path);
+	if (!keep_running)
+		return hvd_domain_destroy(h, dom, err, errlen);
+	return 0;
 }
 
 int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,

@@ -14,7 +14,7 @@ BUILD=${1:?usage: $0 BUILD}
 . tests/scripts/lib-hvdomain.sh
 need_hvdomain dirtier hello
 HVD=$BUILD/bin/hvd
-HVCTL=$BUILD/bin/hvctl
+HVCTL=$(realpath -m "$BUILD/bin/hvctl")
 for b in "$HVD" "$HVCTL"; do
 	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
 done
@@ -111,6 +111,36 @@ t = [int(x) for x in sys.argv[1].split()]
 sys.exit(0 if t == list(range(t[0], t[0] + len(t))) else 1)
 PY
 echo "ticks $(echo $ticks | awk '{print $1"..."$NF}') without a gap"
+
+echo "== save and restore through hvd"
+"$HVCTL" save dirty1 "$tmp/nodir/x.sav" 2>"$tmp/save.err" &&
+	fail "save to a missing directory succeeded"
+[ "$(field dirty1 state)" = running ] || fail "after a failed save: not running"
+echo "failed save: $(cat "$tmp/save.err")"
+"$HVCTL" console dirty1 </dev/null >"$tmp/con1b.out" 2>/dev/null &
+con=$!
+pids+=("$con")
+wait_for_text "$tmp/con1b.out" '^tick [0-9]+ ' "$con" 30 || fail "no ticks"
+(cd "$tmp" && "$HVCTL" save dirty1 dirty1.sav) >/dev/null || fail "save"
+wait_gone "$pid" 30 || fail "hvdomain $pid runs on after the save"
+"$HVCTL" info dirty1 >/dev/null 2>&1 && fail "dirty1 listed after its save"
+wait_exit "$con" 30
+last=$(grep -aE '^tick [0-9]+' "$tmp/con1b.out" | tail -1 | awk '{print $2}')
+(cd "$tmp" && "$HVCTL" restore dirty1.sav) >/dev/null || fail "restore"
+[ "$(field dirty1 state)" = running ] || fail "restored: not running"
+"$HVCTL" restore "$tmp/dirty1.sav" 2>/dev/null && fail "restored twice"
+pid=$(field dirty1 pid)
+"$HVCTL" console dirty1 </dev/null >"$tmp/con2.out" 2>/dev/null &
+con=$!
+pids+=("$con")
+wait_for_text "$tmp/con2.out" "^tick $((last + 3)) " "$con" 60 ||
+	fail "restored: no tick $((last + 3)): $(tail -2 "$tmp/con2.out")"
+first=$(grep -aE '^tick [0-9]+' "$tmp/con2.out" | head -1 | awk '{print $2}')
+[ "$first" = $((last + 1)) ] || fail "restored: ticks $last then $first"
+echo "saved at tick $last, restored from tick $first"
+printf 'garbage' >"$tmp/bad.sav"
+"$HVCTL" restore "$tmp/bad.sav" 2>"$tmp/restore.err" && fail "restored garbage"
+echo "bad file: $(cat "$tmp/restore.err")"
 
 echo "== on_poweroff = destroy"
 "$HVCTL" create "$tmp/hello.cfg" >/dev/null || fail "create hello1"
