@@ -225,18 +225,63 @@ static void host_info(struct hvd *h, Hv__CtlHostInfo *hi)
 	hi->state_dir = (char *)h->state_dir;
 }
 
-static struct hvd_domain *find(struct hvd *h, const char *ref,
-			       Hv__CtlReply *r, char *err, size_t errlen)
+/* The domain @ref names, or NULL with -ENOENT and a message. */
+static struct hvd_domain *find(struct hvd *h, const char *ref, int *ret,
+			       char *err, size_t errlen)
 {
 	struct hvd_domain *d = ref && *ref ? hvd_domain_find(h, ref) : NULL;
 
 	if (!d) {
 		snprintf(err, errlen, "no domain '%s' on host %s (hvctl list "
 			 "shows them)", ref ? ref : "", h->name);
-		r->status = -ENOENT;
-		r->error = err;
+		*ret = -ENOENT;
 	}
 	return d;
+}
+
+/* Paths travel absolute: hvd's working directory is not the client's. */
+static int check_path(const char *what, const char *path, char *err,
+		      size_t errlen)
+{
+	if (path[0] == '/')
+		return 0;
+	snprintf(err, errlen, "%s: '%s' is not an absolute path", what, path);
+	return -EINVAL;
+}
+
+static int pause_unpause(struct hvd_domain *d, bool pause, char *err,
+			 size_t errlen)
+{
+	int ret;
+
+	if (!d->d) {
+		snprintf(err, errlen, "domain '%s' is off", d->name);
+		return -ESRCH;
+	}
+	ret = pause ? domctl_pause(d->d, &d->st) : domctl_unpause(d->d, &d->st);
+	if (ret)
+		snprintf(err, errlen, "%s", domctl_error(d->d));
+	return ret;
+}
+
+static int list_reply(struct hvd *h, Hv__CtlDomainList *list,
+		      Hv__CtlDomainInfo ***rows, Hv__CtlDomainInfo **row_buf)
+{
+	size_t n = 0, i = 0;
+
+	for (struct hvd_domain *d = h->domains; d; d = d->next)
+		n++;
+	*rows = calloc(n + 1, sizeof(**rows));
+	*row_buf = calloc(n + 1, sizeof(**row_buf));
+	if (!*rows || !*row_buf)
+		return -ENOMEM;
+	for (struct hvd_domain *d = h->domains; d; d = d->next, i++) {
+		fill_info(&(*row_buf)[i], d);
+		(*rows)[i] = &(*row_buf)[i];
+	}
+	list->n_domains = n;
+	list->domains = *rows;
+	return 0;
 }
 
 static void do_request(struct hvd *h, struct hvd_client *c,
@@ -251,33 +296,17 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 	char *canon = NULL;
 	struct hvd_domain *d = NULL;
 	char err[512] = "";
-	int ret;
+	int ret = 0;
 
 	r.id = q->id;
 	switch (q->req_case) {
-	case HV__CTL_REQUEST__REQ_LIST: {
-		size_t n = 0, i = 0;
-
-		for (d = h->domains; d; d = d->next)
-			n++;
-		rows = calloc(n + 1, sizeof(*rows));
-		row_buf = calloc(n + 1, sizeof(*row_buf));
-		if (!rows || !row_buf) {
-			r.status = -ENOMEM;
-			break;
-		}
-		for (d = h->domains; d; d = d->next, i++) {
-			fill_info(&row_buf[i], d);
-			rows[i] = &row_buf[i];
-		}
-		list.n_domains = n;
-		list.domains = rows;
+	case HV__CTL_REQUEST__REQ_LIST:
+		ret = list_reply(h, &list, &rows, &row_buf);
 		r.result_case = HV__CTL_REPLY__RESULT_LIST;
 		r.list = &list;
 		break;
-	}
 	case HV__CTL_REQUEST__REQ_INFO:
-		d = find(h, q->info->domain, &r, err, sizeof(err));
+		d = find(h, q->info->domain, &ret, err, sizeof(err));
 		break;
 	case HV__CTL_REQUEST__REQ_CREATE:
 		ret = hvd_config_parse(q->create->config_text,
@@ -289,77 +318,41 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 			ret = hvd_domain_create(h, cfg, canon,
 						q->create->paused, &d, err,
 						sizeof(err));
-		if (ret) {
-			r.status = ret;
-			r.error = err;
-			d = NULL;
-		}
 		break;
 	case HV__CTL_REQUEST__REQ_PAUSE:
-	case HV__CTL_REQUEST__REQ_UNPAUSE: {
-		bool pause = q->req_case == HV__CTL_REQUEST__REQ_PAUSE;
-
-		d = find(h, pause ? q->pause->domain : q->unpause->domain, &r,
-			 err, sizeof(err));
-		if (d && !d->d) {
-			snprintf(err, sizeof(err), "domain '%s' is off",
-				 d->name);
-			r.status = -ESRCH;
-			r.error = err;
-			d = NULL;
-		} else if (d) {
-			ret = pause ? domctl_pause(d->d, &d->st)
-				    : domctl_unpause(d->d, &d->st);
-			if (ret) {
-				snprintf(err, sizeof(err), "%s",
-					 domctl_error(d->d));
-				r.status = ret;
-				r.error = err;
-				d = NULL;
-			}
-		}
-		break;
-	}
-	case HV__CTL_REQUEST__REQ_DESTROY:
-		d = find(h, q->destroy->domain, &r, err, sizeof(err));
+		d = find(h, q->pause->domain, &ret, err, sizeof(err));
 		if (d)
-			hvd_domain_destroy(h, d, err, sizeof(err));
+			ret = pause_unpause(d, true, err, sizeof(err));
+		break;
+	case HV__CTL_REQUEST__REQ_UNPAUSE:
+		d = find(h, q->unpause->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = pause_unpause(d, false, err, sizeof(err));
+		break;
+	case HV__CTL_REQUEST__REQ_DESTROY:
+		d = find(h, q->destroy->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = hvd_domain_destroy(h, d, err, sizeof(err));
 		d = NULL;
 		break;
 	case HV__CTL_REQUEST__REQ_SAVE:
-		d = find(h, q->save->domain, &r, err, sizeof(err));
-		if (d && q->save->path[0] != '/') {
-			snprintf(err, sizeof(err), "save: '%s' is not an "
-				 "absolute path", q->save->path);
-			r.status = -EINVAL;
-			r.error = err;
-		} else if (d) {
+		d = find(h, q->save->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = check_path("save", q->save->path, err,
+					 sizeof(err));
+		if (d && !ret)
 			ret = hvd_domain_save(h, d, q->save->path,
 					      q->save->keep_running, err,
 					      sizeof(err));
-			if (ret) {
-				r.status = ret;
-				r.error = err;
-			}
-		}
 		d = NULL;
 		break;
 	case HV__CTL_REQUEST__REQ_RESTORE:
-		if (q->restore->path[0] != '/') {
-			snprintf(err, sizeof(err), "restore: '%s' is not an "
-				 "absolute path", q->restore->path);
-			r.status = -EINVAL;
-			r.error = err;
-			break;
-		}
-		ret = hvd_domain_restore(h, q->restore->path,
-					 q->restore->paused, &d, err,
-					 sizeof(err));
-		if (ret) {
-			r.status = ret;
-			r.error = err;
-			d = NULL;
-		}
+		ret = check_path("restore", q->restore->path, err,
+				 sizeof(err));
+		if (!ret)
+			ret = hvd_domain_restore(h, q->restore->path,
+						 q->restore->paused, &d, err,
+						 sizeof(err));
 		break;
 	case HV__CTL_REQUEST__REQ_HOST:
 		host_info(h, &hi);
@@ -367,11 +360,16 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 		r.host = &hi;
 		break;
 	default:
-		r.status = -EOPNOTSUPP;
-		r.error = "request not supported by this hvd";
+		ret = -EOPNOTSUPP;
+		snprintf(err, sizeof(err), "request not supported by this "
+			 "hvd");
 		break;
 	}
-	if (d && !r.status) {
+	if (ret) {
+		r.status = ret;
+		r.error = err[0] ? err : (char *)strerror(-ret);
+		r.result_case = HV__CTL_REPLY__RESULT__NOT_SET;
+	} else if (d) {
 		fill_info(&one, d);
 		r.result_case = HV__CTL_REPLY__RESULT_INFO;
 		r.info = &one;
