@@ -92,6 +92,13 @@ check: all $(TESTS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 scripts/completion/hvctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvctl
 
 demo: all
 	$(Q)bash scripts/demo.sh $(BUILD)

@@ -101,3 +101,35 @@ fuzz-domctl: $(FUZZ_DOMCTL) $(FUZZ_DOMCTL_SEEDS)
 fuzz-config: $(FUZZ_CONFIG) $(FUZZ_CONFIG_SEEDS)
 	$(Q)bash tests/scripts/test_fuzz_config.sh $(BUILD) $(FUZZ_SECONDS)
 .PHONY: fuzz-domctl fuzz-config
+
+# The control protocol's fuzz target (tests/fuzz/fuzz_control_decode.c):
+# hvd's record and envelope decoding, built with clang like the others.
+FUZZ_CONTROL := $(FUZZ_DIR)/fuzz_control_decode
+FUZZ_CONTROL_GEN := $(FUZZ_DIR)/gen_control_corpus
+FUZZ_CONTROL_SEEDS := $(FUZZ_DIR)/seeds/control/.stamp
+$(FUZZ_CONTROL): tests/fuzz/fuzz_control_decode.c $(LIBHVDOMCTL_SRCS) \
+		$(PROTO_GEN_C) | $(PROTO_GEN_H)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ihypervisor/include -Ihypervisor \
+		-I$(BUILD)/gen -o $@ $(filter %.c,$^) $(PROTO_LIBS)
+
+$(FUZZ_CONTROL_GEN): $(BUILD)/obj/tests/fuzz/gen_control_corpus.o \
+		$(LIBHVDOMCTL) $(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PROTO_LIBS)
+
+$(FUZZ_CONTROL_SEEDS): $(FUZZ_CONTROL_GEN)
+	$(call msg,GEN,$(@D))
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)$(FUZZ_CONTROL_GEN) $(@D)
+	$(Q)touch $@
+
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+check: $(FUZZ_CONTROL) $(FUZZ_CONTROL_SEEDS)
+endif
+fuzz: fuzz-control
+fuzz-control: $(FUZZ_CONTROL) $(FUZZ_CONTROL_SEEDS)
+	$(Q)bash tests/scripts/test_fuzz_control.sh $(BUILD) $(FUZZ_SECONDS)
+.PHONY: fuzz-control

@@ -385,36 +385,48 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 		hv__domain_config__free_unpacked(cfg, NULL);
 }
 
+/* A protocol error: as the hello's answer before the handshake. */
+static void fail_client(struct hvd *h, struct hvd_client *c, int status,
+			const char *why)
+{
+	if (c->hello_done)
+		protocol_error(h, c, status, why);
+	else
+		hello(h, c, status, why);
+}
+
 void hvd_control_serve(struct hvd *h, struct hvd_client *c)
 {
 	static uint8_t buf[DOMCTL_RECV_BUF];
 	Hv__CtlClientMessage *cm;
 	char why[160];
-	ssize_t n;
+	ssize_t n, len;
 	int fd;
 
 	n = domctl_frame_recv(c->fd, buf, sizeof(buf), &fd, MSG_DONTWAIT);
 	if (n == -EAGAIN)
 		return;
-	if (fd >= 0)
+	if (fd >= 0) {
 		close(fd);
-	if (n <= 0 || fd >= 0) {
-		if (n < 0 && n != -ECONNRESET)
-			protocol_error(h, c, n == -EMSGSIZE ? -EMSGSIZE :
-				       -EBADMSG, "a bad record");
+		fail_client(h, c, -EBADMSG, "a descriptor sent to hvd");
 		client_close(h, c);
 		return;
 	}
-	n = domctl_frame_check(buf, (size_t)n, why, sizeof(why));
-	cm = n < 0 ? NULL : hv__ctl_client_message__unpack(NULL, (size_t)n,
+	if (n <= 0) {
+		if (n < 0 && n != -ECONNRESET)
+			fail_client(h, c, n == -EMSGSIZE ? -EMSGSIZE :
+				    -EBADMSG, n == -EMSGSIZE ? "record larger "
+				    "than the 192 KiB limit" : "a bad record");
+		client_close(h, c);
+		return;
+	}
+	len = domctl_frame_check(buf, (size_t)n, why, sizeof(why));
+	cm = len < 0 ? NULL : hv__ctl_client_message__unpack(NULL,
+						(size_t)len,
 						buf + DOMCTL_HDR_SIZE);
 	if (!cm || cm->msg_case == HV__CTL_CLIENT_MESSAGE__MSG__NOT_SET) {
-		if (!c->hello_done)
-			hello(h, c, -EBADMSG, n < 0 ? why : "not a control "
-			      "message");
-		else
-			protocol_error(h, c, -EBADMSG, n < 0 ? why :
-				       "not a control message");
+		fail_client(h, c, len < 0 ? (int)len : -EBADMSG,
+			    len < 0 ? why : "not a control message");
 		if (cm)
 			hv__ctl_client_message__free_unpacked(cm, NULL);
 		client_close(h, c);

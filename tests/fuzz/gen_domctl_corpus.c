@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "domctl/frame.h"
+#include "seed_write.h"
 #include "domain/state_pb.h"
 #include "hv/machine_state.h"
 #include "proto/state.pb-c.h"
@@ -16,21 +16,7 @@
 static int write_rec(const char *dir, const char *name,
 		     Hv__DomctlClientMessage *cm)
 {
-	char path[512];
-	uint8_t *rec;
-	size_t len;
-	FILE *f;
-	int ok;
-
-	if (domctl_frame_pack(&cm->base, &rec, &len))
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	ok = f && fwrite(rec, 1, len, f) == len;
-	if (f && fclose(f))
-		ok = 0;
-	free(rec);
-	return ok ? 0 : -1;
+	return seed_write(dir, name, &cm->base);
 }
 
 static int write_req(const char *dir, const char *name, Hv__DomctlRequest *r)
