@@ -99,6 +99,11 @@ install: all
 	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 scripts/completion/hvctl.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvctl
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(PREFIX)/share/doc/hv
+	sed 's|@BINDIR@|$(PREFIX)/bin|' scripts/systemd/hvd.service.in \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/hvd.service
+	install -m 0644 scripts/hvd.conf.example $(DESTDIR)$(PREFIX)/share/doc/hv/
 
 demo: all
 	$(Q)bash scripts/demo.sh $(BUILD)

@@ -89,6 +89,16 @@ void hvd_control_accept(struct hvd *h);
 void hvd_control_serve(struct hvd *h, struct hvd_client *c);
 void hvd_control_close_all(struct hvd *h);
 
+/* hvd_conf.c: /etc/hv/hvd.conf; each string malloc'd, NULL when not set */
+struct hvd_conf {
+	char *name, *state_dir, *control, *listen, *hvdomain, *log_level;
+};
+#define HVD_CONF_DEFAULT "/etc/hv/hvd.conf"
+/* Reads @path; a missing file is fine unless @must_exist. */
+int hvd_conf_read(struct hvd_conf *c, const char *path, bool must_exist,
+		  char *err, size_t errlen);
+void hvd_conf_free(struct hvd_conf *c);
+
 /* config.c: a config file's text to a DomainConfig (docs/config.md). */
 int hvd_config_parse(const char *text, size_t len, const char *name,
 		     Hv__DomainConfig **out, char **canon, char *err,

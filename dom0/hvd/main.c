@@ -37,9 +37,10 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: hvd [--name NAME] [--state-dir DIR] [--control SOCKET]\n"
 "           [--listen ADDR:PORT] [--hvdomain PATH] [--ready-fd FD]\n"
-"           [-v|-q]\n"
+"           [--config FILE] [-v|-q]\n"
 "The hv host daemon (docs/hvd.md). Defaults: --name the host name,\n"
-"--state-dir /var/lib/hv, --control /run/hv/hvd.sock, port 7800.\n");
+"--state-dir /var/lib/hv, --control /run/hv/hvd.sock, port 7800;\n"
+"the same keys in --config FILE (default " HVD_CONF_DEFAULT ", if present).\n");
 }
 
 /* The hvdomain next to us (BUILD/bin), else the one on PATH. */
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "hvdomain", required_argument, NULL, 'H' },
 		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -129,21 +131,25 @@ int main(int argc, char **argv)
 		.log = { .prefix = "hvd", .level = LOG_INFO },
 		.epfd = -1, .control_fd = -1, .sig_fd = -1,
 	};
-	const char *listen_addr = NULL;
+	const char *listen_addr = NULL, *conf_path = NULL;
+	struct hvd_conf conf;
+	char err[512];
 	int ready_fd = -1;
+	bool state_dir_set = false, control_set = false, level_set = false;
 	sigset_t set;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "vqh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': h.name = optarg; break;
-		case 's': h.state_dir = optarg; break;
-		case 'c': h.control_path = optarg; break;
+		case 's': h.state_dir = optarg; state_dir_set = true; break;
+		case 'c': h.control_path = optarg; control_set = true; break;
 		case 'l': listen_addr = optarg; break;
 		case 'H': h.hvdomain = optarg; break;
 		case 'r': ready_fd = atoi(optarg); break;
-		case 'v': h.log.level = LOG_DEBUG; break;
-		case 'q': h.log.level = LOG_WARN; break;
+		case 'C': conf_path = optarg; break;
+		case 'v': h.log.level = LOG_DEBUG; level_set = true; break;
+		case 'q': h.log.level = LOG_WARN; level_set = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -151,6 +157,38 @@ int main(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "hvd: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
+	}
+	/* the file first; what the command line said wins */
+	if (hvd_conf_read(&conf, conf_path ? conf_path : HVD_CONF_DEFAULT,
+			  conf_path != NULL, err, sizeof(err))) {
+		fprintf(stderr, "hvd: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!h.name)
+		h.name = conf.name;
+	if (conf.state_dir && !state_dir_set)
+		h.state_dir = conf.state_dir;
+	if (conf.control && !control_set)
+		h.control_path = conf.control;
+	if (!listen_addr)
+		listen_addr = conf.listen;
+	if (!h.hvdomain)
+		h.hvdomain = conf.hvdomain;
+	if (conf.log_level && !level_set) {
+		static const char *const levels[] = { "error", "warning",
+						      "info", "debug" };
+		int l = -1;
+
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(conf.log_level, levels[i]))
+				l = i;
+		if (l < 0) {
+			fprintf(stderr, "hvd: %s: log_level '%s': want error, "
+				"warning, info or debug\n", conf_path ?
+				conf_path : HVD_CONF_DEFAULT, conf.log_level);
+			return EXIT_USAGE;
+		}
+		h.log.level = (enum log_level)l;
 	}
 	if (!h.name) {
 		gethostname(host, sizeof(host) - 1);
@@ -197,5 +235,6 @@ int main(int argc, char **argv)
 	ret = loop(&h);
 	hvd_control_close_all(&h);
 	hvd_registry_free(&h);
+	hvd_conf_free(&conf);
 	return ret ? 1 : 0;
 }

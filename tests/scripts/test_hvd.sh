@@ -175,6 +175,24 @@ echo "bad config: $(cat "$tmp/bad.err")"
 "$HVCTL" --control "$tmp/none.sock" list 2>/dev/null; [ $? = 1 ] ||
 	fail "no hvd: not 1"
 
+echo "== hvd.conf"
+printf 'name = "fromconf"\ncolour = "blue"\n' >"$tmp/hvd-bad.conf"
+"$HVD" --config "$tmp/hvd-bad.conf" 2>"$tmp/conf.err"; rc=$?
+[ $rc = 2 ] || fail "bad hvd.conf: exit $rc"
+grep -q 'hvd-bad.conf:2: unknown key' "$tmp/conf.err" ||
+	fail "bad hvd.conf: $(cat "$tmp/conf.err")"
+"$HVD" --config "$tmp/none.conf" 2>/dev/null && fail "a missing --config"
+printf 'name = "fromconf"\nlog_level = "warning"\n' >"$tmp/hvd.conf"
+mkfifo "$tmp/conf.ready"
+"$HVD" --config "$tmp/hvd.conf" --state-dir "$tmp/state2" \
+	--control "$tmp/hvd2.sock" --ready-fd 3 3>"$tmp/conf.ready" \
+	>"$tmp/hvd2.log" 2>&1 &
+pids+=("$!")
+read -r line <"$tmp/conf.ready"
+"$HVCTL" --control "$tmp/hvd2.sock" host | grep -q '^host *fromconf$' ||
+	fail "hvd.conf's name not used"
+kill -TERM "$!"
+
 echo "== destroy"
 "$HVCTL" destroy dirty1 >/dev/null || fail "destroy"
 wait_gone "$pid" 30 || fail "hvdomain $pid still runs"
