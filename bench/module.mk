@@ -10,5 +10,6 @@ bench: all
 	$(Q)bash bench/cpu.sh $(BUILD)
 	$(Q)python3 bench/save.py $(BUILD)
 	$(Q)python3 bench/domain_mem.py $(BUILD)
+	$(Q)python3 bench/control.py $(BUILD)
 	$(Q)$(BENCH_LOGDIRTY) $(GUESTDIR)/dirtier.elf
 .PHONY: bench
