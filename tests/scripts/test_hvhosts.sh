@@ -240,7 +240,12 @@ echo "== down"
 HVHOSTS_KILL_WAIT=1 hv down --prefix "$P" >"$tmp/down.out" 2>&1 ||
 	fail "down: $(cat "$tmp/down.out")"
 for pid in "${pids[@]}"; do
-	gone "$pid" || fail "pid $pid still runs after down"
+	# a killed process under ASan may take a moment to finish exiting
+	# (its shadow mappings) on a loaded machine: allow it 5 s
+	for _ in $(seq 100); do gone "$pid" && break; sleep 0.05; done
+	gone "$pid" || fail "pid $pid still runs after down: $(tr '\0' ' ' \
+		<"/proc/$pid/cmdline" 2>/dev/null) ($(awk '{print $3}' \
+		"/proc/$pid/stat" 2>/dev/null))"
 done
 [ -z "$(prefix_netns "$P")" ] || fail "namespaces left: $(prefix_netns "$P")"
 [ ! -e "$D" ] || fail "down left $D"
