@@ -6,11 +6,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -46,6 +48,8 @@ static void usage(FILE *f)
 "  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
 "  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
 "  host                      this host: name, version, capacity\n"
+"  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
+"                            (default /etc/hv/cluster.key; no hvd needed)\n"
 "The control socket: --control, else $HV_CONTROL, else " DEFAULT_CONTROL ".\n");
 }
 
@@ -437,6 +441,55 @@ static int cmd_console(struct ctl *c, const char *dom, const char *argv0)
 	return EXIT_FAILED;
 }
 
+/*
+ * A cluster key: 32 random bytes as 64 hex digits and a newline, written
+ * to a new file (O_EXCL unless --force replaces it through a temporary
+ * file and rename), mode 0600, fsync'd.
+ */
+static int cmd_keygen(const char *path, bool force)
+{
+	uint8_t key[32];
+	char hex[66], tmp[4200];
+	const char *target = path;
+	int fd;
+
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
+		fprintf(stderr, "hvctl: getrandom: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < sizeof(key); i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	hex[64] = '\n';
+	if (force) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		target = tmp;
+		unlink(tmp);
+	}
+	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "hvctl: %s: %s%s\n", target, strerror(errno),
+			errno == EEXIST ? " (--force replaces it; every host "
+			"of the cluster needs the same key)" : "");
+		return EXIT_FAILED;
+	}
+	if (write(fd, hex, 65) != 65 || fsync(fd) < 0) {
+		fprintf(stderr, "hvctl: %s: %s\n", target, strerror(errno));
+		close(fd);
+		unlink(target);
+		return EXIT_FAILED;
+	}
+	close(fd);
+	if (force && rename(tmp, path) < 0) {
+		fprintf(stderr, "hvctl: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return EXIT_FAILED;
+	}
+	fprintf(stderr, "hvctl: wrote a new cluster key to %s; copy it "
+			"to every host of the cluster (docs/operations.md)\n",
+			path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -465,6 +518,23 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	argc -= optind;
 	argv += optind;
+	if (!strcmp(cmd, "keygen")) {
+		const char *file = NULL;
+		bool force = false;
+
+		for (int i = 0; i < argc; i++) {
+			if (!strcmp(argv[i], "--force")) {
+				force = true;
+			} else if (argv[i][0] == '-' || file) {
+				fprintf(stderr, "usage: hvctl keygen [FILE] "
+					"[--force]\n");
+				return EXIT_USAGE;
+			} else {
+				file = argv[i];
+			}
+		}
+		return cmd_keygen(file ? file : "/etc/hv/cluster.key", force);
+	}
 	if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
 		if (argc) {
 			fprintf(stderr, "hvctl %s: takes no arguments\n", cmd);

@@ -12,7 +12,7 @@ _hvctl()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="list info create pause unpause destroy save restore console host"
+	local cmds="list info create pause unpause destroy save restore console host keygen"
 	local i cmd=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -39,6 +39,7 @@ _hvctl()
 			_filedir
 		fi ;;
 	create|restore) _filedir ;;
+	keygen) COMPREPLY=($(compgen -W "--force" -- "$cur")); _filedir ;;
 	esac
 } &&
 	complete -F _hvctl hvctl

@@ -175,6 +175,16 @@ echo "bad config: $(cat "$tmp/bad.err")"
 "$HVCTL" --control "$tmp/none.sock" list 2>/dev/null; [ $? = 1 ] ||
 	fail "no hvd: not 1"
 
+echo "== keygen"
+"$HVCTL" keygen "$tmp/cluster.key" 2>/dev/null || fail "keygen"
+[ "$(stat -c %a "$tmp/cluster.key")" = 600 ] || fail "key mode"
+grep -qxE '[0-9a-f]{64}' "$tmp/cluster.key" || fail "key: $(cat "$tmp/cluster.key")"
+k1=$(cat "$tmp/cluster.key")
+"$HVCTL" keygen "$tmp/cluster.key" 2>/dev/null && fail "keygen overwrote a key"
+[ "$(cat "$tmp/cluster.key")" = "$k1" ] || fail "keygen changed the key"
+"$HVCTL" keygen "$tmp/cluster.key" --force 2>/dev/null || fail "keygen --force"
+[ "$(cat "$tmp/cluster.key")" != "$k1" ] || fail "keygen --force: same key"
+
 echo "== hvd.conf"
 printf 'name = "fromconf"\ncolour = "blue"\n' >"$tmp/hvd-bad.conf"
 "$HVD" --config "$tmp/hvd-bad.conf" 2>"$tmp/conf.err"; rc=$?
