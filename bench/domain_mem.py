@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from save import wait_output
+from save import start_domain, wait_output
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build/rel"
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -62,18 +62,8 @@ def own_memory(pid):
 
 def hv_run(vcpus, guest, tmp):
     sock = os.path.join(tmp, "dom.sock")
-    r, w = os.pipe()
-    d = subprocess.Popen([HVDOMAIN, "--socket", sock, "--vcpus", str(vcpus),
-                          "--memory", "1G", "--start", "--ready-fd", str(w),
-                          "-q"] + guest["hv"], pass_fds=(w,),
-                         stderr=subprocess.DEVNULL)
-    os.close(w)
-    if os.read(r, 6) != b"ready\n":
-        raise RuntimeError("hvdomain did not start")
-    os.close(r)
-    c = subprocess.Popen([HVDOMCTL, "--socket", sock, "console", "--replay"],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
+    d, c = start_domain(HVDOMAIN, HVDOMCTL, sock,
+                        ["--vcpus", str(vcpus), "--memory", "1G"] + guest["hv"])
     try:
         wait_output(c, guest["ready"])
         return own_memory(d.pid)

@@ -100,23 +100,30 @@ def hv_run(guest, tmp):
     return save, restore, size
 
 
-def hvdomain_run(guest, tmp):
-    sav = os.path.join(tmp, "dom.sav")
-    sock = os.path.join(tmp, "dom.sock")
-    sock2 = os.path.join(tmp, "dom2.sock")
-    args = guest["hv"]
+def start_domain(hvdomain, hvdomctl, sock, args):
+    """A running hvdomain with ARGS on SOCK, once it said ready, and
+    hvdomctl console --replay on it (stdout piped): (domain, console)."""
     r, w = os.pipe()
-    d = subprocess.Popen([HVDOMAIN, "--socket", sock, "--memory", MEM,
-                          "--start", "--ready-fd", str(w), "-q",
-                          "--kernel", args[0]] + args[1:], pass_fds=(w,),
+    d = subprocess.Popen([hvdomain, "--socket", sock, "--start",
+                          "--ready-fd", str(w), "-q"] + args, pass_fds=(w,),
                          stderr=subprocess.DEVNULL)
     os.close(w)
     if os.read(r, 6) != b"ready\n":
         raise RuntimeError("hvdomain did not start")
     os.close(r)
-    c = subprocess.Popen([HVDOMCTL, "--socket", sock, "console", "--replay"],
+    c = subprocess.Popen([hvdomctl, "--socket", sock, "console", "--replay"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
+    return d, c
+
+
+def hvdomain_run(guest, tmp):
+    sav = os.path.join(tmp, "dom.sav")
+    sock = os.path.join(tmp, "dom.sock")
+    sock2 = os.path.join(tmp, "dom2.sock")
+    args = guest["hv"]
+    d, c = start_domain(HVDOMAIN, HVDOMCTL, sock,
+                        ["--memory", MEM, "--kernel", args[0]] + args[1:])
     wait_output(c, guest["ready"])
     t0 = time.monotonic()
     subprocess.run([HVDOMCTL, "-q", "--socket", sock, "save", sav],
