@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
+#include "atomic_file.h"
 #include "domctl/frame.h"
 #include "proto/control.pb-c.h"
 
@@ -442,16 +443,15 @@ static int cmd_console(struct ctl *c, const char *dom, const char *argv0)
 }
 
 /*
- * A cluster key: 32 random bytes as 64 hex digits and a newline, written
- * to a new file (O_EXCL unless --force replaces it through a temporary
- * file and rename), mode 0600, fsync'd.
+ * A cluster key: 32 random bytes as 64 hex digits and a newline, mode
+ * 0600: a new file (O_EXCL), or with --force the old one replaced whole
+ * (atomic_file_write: temporary file, fsync, rename, directory fsync).
  */
 static int cmd_keygen(const char *path, bool force)
 {
 	uint8_t key[32];
-	char hex[66], tmp[4200];
-	const char *target = path;
-	int fd;
+	char hex[66], err[512];
+	int fd, ret;
 
 	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
 		fprintf(stderr, "hvctl: getrandom: %s\n", strerror(errno));
@@ -461,32 +461,31 @@ static int cmd_keygen(const char *path, bool force)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
 	hex[64] = '\n';
 	if (force) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		target = tmp;
-		unlink(tmp);
-	}
-	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fprintf(stderr, "hvctl: %s: %s%s\n", target, strerror(errno),
-			errno == EEXIST ? " (--force replaces it; every host "
-			"of the cluster needs the same key)" : "");
-		return EXIT_FAILED;
-	}
-	if (write(fd, hex, 65) != 65 || fsync(fd) < 0) {
-		fprintf(stderr, "hvctl: %s: %s\n", target, strerror(errno));
+		if (atomic_file_write(path, hex, 65, 0600, err, sizeof(err))) {
+			fprintf(stderr, "hvctl: %s\n", err);
+			return EXIT_FAILED;
+		}
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "hvctl: %s: %s%s\n", path,
+				strerror(errno), errno == EEXIST ? " (--force "
+				"replaces it; every host of the cluster needs "
+				"the same key)" : "");
+			return EXIT_FAILED;
+		}
+		ret = write_full(fd, hex, 65);
+		if (!ret && fsync(fd) < 0)
+			ret = -errno;
 		close(fd);
-		unlink(target);
-		return EXIT_FAILED;
+		if (ret) {
+			fprintf(stderr, "hvctl: %s: %s\n", path, strerror(-ret));
+			unlink(path);
+			return EXIT_FAILED;
+		}
 	}
-	close(fd);
-	if (force && rename(tmp, path) < 0) {
-		fprintf(stderr, "hvctl: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return EXIT_FAILED;
-	}
-	fprintf(stderr, "hvctl: wrote a new cluster key to %s; copy it "
-			"to every host of the cluster (docs/operations.md)\n",
-			path);
+	fprintf(stderr, "hvctl: wrote a new cluster key to %s; copy it to "
+		"every host of the cluster (docs/operations.md)\n", path);
 	return 0;
 }
 

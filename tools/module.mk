@@ -34,8 +34,11 @@ $(BUILD)/bin/hvdomctl: $(BUILD)/obj/tools/hvdomctl.o $(HVDOMCTL_OBJS) \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(MIGRATE_LIBS) $(PROTO_LIBS)
 
 # hvctl (docs/hvctl.md): the control protocol's client; dom0 code, so not
-# libhv: the framing of libhvdomctl and the generated messages.
-$(BUILD)/bin/hvctl: $(BUILD)/obj/tools/hvctl.o $(LIBHVDOMCTL) $(LIBHVPROTO)
+# libhv: the framing of libhvdomctl, the generated messages, libhvdom0's
+# atomic files (keygen).
+$(BUILD)/obj/tools/hvctl.o: ALL_CFLAGS += -Idom0
+$(BUILD)/bin/hvctl: $(BUILD)/obj/tools/hvctl.o $(LIBHVDOM0) $(LIBHVDOMCTL) \
+		$(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -luuid $(PROTO_LIBS)
