@@ -23,6 +23,7 @@
 #include "domain/domctl_server.h"
 #include "domain/sandbox.h"
 #include "domctl/frame.h"
+#include "domctl/listen.h"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -177,58 +178,24 @@ static int parse_args(struct hvdomain *h, int argc, char **argv)
  */
 static int listen_socket(struct hvdomain *h)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd, ret;
+	int sndbuf = 0, fd;
+	socklen_t len = sizeof(sndbuf);
+	char err[256];
 
-	if (strlen(h->socket_path) >= sizeof(sa.sun_path)) {
-		log_err(&h->log, "--socket %s: path too long (at most %zu "
-			"bytes)", h->socket_path, sizeof(sa.sun_path) - 1);
-		return -ENAMETOOLONG;
+	fd = seqpacket_listen(h->socket_path, 0177, 16, err, sizeof(err));
+	if (fd < 0) {
+		log_err(&h->log, "--socket %s", err);
+		return fd;
 	}
-	strcpy(sa.sun_path, h->socket_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		log_err(&h->log, "%s: another domain is listening there",
-			h->socket_path);
+	/* Accepted sockets get the default send buffer (the sandbox has no
+	 * setsockopt): it must hold the largest record. */
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) == 0 &&
+	    (size_t)sndbuf < DOMCTL_RECORD_MAX + 32) {
+		log_err(&h->log, "net.core.wmem_default is %d bytes: domctl "
+			"needs at least %u (docs/domctl.md)", sndbuf,
+			DOMCTL_RECORD_MAX + 32);
 		close(fd);
-		return -EADDRINUSE;
-	}
-	if (errno == ECONNREFUSED) {
-		struct stat st;
-
-		if (lstat(h->socket_path, &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(h->socket_path);	/* stale */
-	}
-	close(fd);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	old = umask(0177);
-	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-	umask(old);
-	if (!ret && listen(fd, 16) < 0)
-		ret = -errno;
-	if (!ret) {
-		/* Accepted sockets get the default send buffer (the sandbox
-		 * has no setsockopt): it must hold the largest record. */
-		int sndbuf = 0;
-		socklen_t len = sizeof(sndbuf);
-
-		if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) == 0 &&
-		    (size_t)sndbuf < DOMCTL_RECORD_MAX + 32) {
-			log_err(&h->log, "net.core.wmem_default is %d bytes: "
-				"domctl needs at least %u (docs/domctl.md)",
-				sndbuf, DOMCTL_RECORD_MAX + 32);
-			ret = -ENOBUFS;
-		}
-	}
-	if (ret) {
-		log_err(&h->log, "%s: %s", h->socket_path, strerror(-ret));
-		close(fd);
-		return ret;
+		return -ENOBUFS;
 	}
 	h->listen_fd = fd;
 	return 0;

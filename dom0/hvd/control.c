@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include "hvd.h"
 #include "domctl/frame.h"
+#include "domctl/listen.h"
 #include "proto/control.pb-c.h"
 
 #define CTL_MAX_CLIENTS 64
@@ -30,56 +32,23 @@ struct hvd_client {
 
 int hvd_control_listen(struct hvd *h)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX], err[400], *slash;
 	struct group *g;
-	mode_t old;
 	int fd;
 
-	if (strlen(h->control_path) >= sizeof(sa.sun_path)) {
-		log_err(&h->log, "--control %s: path too long",
-			h->control_path);
-		return -ENAMETOOLONG;
+	/* its directory (/run/hv by default) may not exist yet */
+	snprintf(dir, sizeof(dir), "%s", h->control_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			log_warn(&h->log, "%s: %s", dir, strerror(errno));
 	}
-	strcpy(sa.sun_path, h->control_path);
-	{
-		/* its directory (/run/hv by default) may not exist yet */
-		char dir[sizeof(sa.sun_path)];
-		char *slash;
-
-		strcpy(dir, h->control_path);
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-				log_warn(&h->log, "%s: %s", dir,
-					 strerror(errno));
-		}
+	fd = seqpacket_listen(h->control_path, 0117, 64, err, sizeof(err));
+	if (fd < 0) {
+		log_err(&h->log, "--control %s", err);
+		return fd;
 	}
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		log_err(&h->log, "%s: another hvd is serving there",
-			h->control_path);
-		close(fd);
-		return -EADDRINUSE;
-	}
-	close(fd);
-	unlink(h->control_path);	/* a dead hvd's */
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	old = umask(0117);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 64) < 0) {
-		int ret = -errno;
-
-		umask(old);
-		log_err(&h->log, "%s: %s", h->control_path, strerror(-ret));
-		close(fd);
-		return ret;
-	}
-	umask(old);
 	/* root:hv 0660 (docs/security.md); without an hv group, root only */
 	g = getgrnam("hv");
 	if (g && chown(h->control_path, 0, g->gr_gid) < 0)
