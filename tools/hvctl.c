@@ -47,7 +47,7 @@ static void usage(FILE *f)
 "  save DOM FILE [-c]        save it to FILE (on hvd's host) and destroy\n"
 "                            it; -c: keep it running\n"
 "  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
-"  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
+"  console DOM               its console (Ctrl-] detaches)\n"
 "  host                      this host: name, version, capacity\n"
 "  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
 "                            (default /etc/hv/cluster.key; no hvd needed)\n"
