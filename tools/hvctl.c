@@ -170,6 +170,17 @@ static const char *state_name(Hv__DomainState s)
 	}
 }
 
+/* Why a domain is shut down or crashed; "" for any other state. */
+static const char *reason_name(Hv__ShutdownReason r)
+{
+	switch (r) {
+	case HV__SHUTDOWN_REASON__REASON_POWEROFF: return "poweroff";
+	case HV__SHUTDOWN_REASON__REASON_REBOOT: return "reboot";
+	case HV__SHUTDOWN_REASON__REASON_CRASH: return "crash";
+	default: return "";
+	}
+}
+
 static void uuid_str(const ProtobufCBinaryData *u, char out[37])
 {
 	if (u->len == 16)
@@ -200,9 +211,10 @@ static void print_info_json(const Hv__CtlDomainInfo *i)
 	uuid_str(&i->uuid, u);
 	printf("{\"id\":%u,\"name\":", i->domid);
 	json_str(i->name);
-	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"code\":%d,\"vcpus\":%u,"
-	       "\"memory_mib\":%llu,\"pid\":%u}", u, state_name(i->state),
-	       i->code, i->vcpus, (unsigned long long)i->memory_mib, i->pid);
+	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\","
+	       "\"code\":%d,\"vcpus\":%u,\"memory_mib\":%llu,\"pid\":%u}", u,
+	       state_name(i->state), reason_name(i->reason), i->code,
+	       i->vcpus, (unsigned long long)i->memory_mib, i->pid);
 }
 
 static void print_row(const Hv__CtlDomainInfo *i)

@@ -164,6 +164,43 @@ grep -q '^on_crash = "preserve"' "$tmp/state/domains/$(field crash1 uuid)/config
 	fail "the kept config text: $(cat "$tmp"/state/domains/*/config)"
 "$HVCTL" destroy crash1 >/dev/null || fail "destroy crash1"
 
+echo "== on_reboot = restart, preserve"
+for pol in restart preserve; do
+	cat >"$tmp/reboot-$pol.cfg" <<CFG
+name = "reboot-$pol"
+memory = 32
+kernel = "$GUESTDIR/hello.elf"
+cmdline = "reboot"
+on_reboot = "$pol"
+CFG
+	"$HVCTL" create "$tmp/reboot-$pol.cfg" >/dev/null ||
+		fail "create reboot-$pol"
+done
+uuid=$(field reboot-restart uuid)
+# The hello guest reboots at every boot: hvd starts it again each time,
+# as the same domain (name, UUID) in a new hvdomain.
+for i in $(seq 400); do
+	n=$(grep -c 'reboot-restart: shutdown' "$tmp/hvd.log")
+	[ "$n" -ge 3 ] && break
+	sleep 0.05	# until hvd has seen three reboots
+done
+[ "$n" -ge 3 ] || fail "reboot-restart: $n reboots seen in hvd's log"
+[ "$(field reboot-restart uuid)" = "$uuid" ] ||
+	fail "reboot-restart: the UUID changed over a restart"
+"$HVCTL" destroy reboot-restart >/dev/null || fail "destroy reboot-restart"
+"$HVCTL" info reboot-restart >/dev/null 2>&1 && fail "reboot-restart still there"
+pgrep -f -- "--name reboot-restart" >/dev/null &&
+	fail "an hvdomain of reboot-restart is still running"
+for i in $(seq 200); do
+	[ "$(field reboot-preserve state)" = shutdown ] && break
+	sleep 0.05	# until hvd saw the reboot event
+done
+[ "$(field reboot-preserve state)" = shutdown ] &&
+	[ "$(field reboot-preserve reason)" = reboot ] ||
+	fail "reboot-preserve: $(field reboot-preserve state) $(field reboot-preserve reason)"
+"$HVCTL" destroy reboot-preserve >/dev/null || fail "destroy reboot-preserve"
+echo "restart: $n reboots, one UUID; preserve: kept as shut down (reboot)"
+
 echo "== errors"
 "$HVCTL" create "$tmp/bad.cfg" 2>"$tmp/bad.err"; rc=$?
 [ $rc = 1 ] || fail "bad config: exit $rc"
