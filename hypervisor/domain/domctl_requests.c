@@ -365,7 +365,8 @@ static void do_get_config(struct domain *dom, struct domctl_answer *a)
 	size_t len;
 	int ret;
 
-	ret = state_pb_pack_config(dom->cfg, dom->name, &buf, &len);
+	ret = state_pb_pack_config(dom->cfg, dom->name, dom->uuid, &buf,
+				   &len);
 	if (!ret)
 		ret = unpack_result(a, &hv__domain_config__descriptor, buf,
 				    len);

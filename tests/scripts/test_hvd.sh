@@ -121,6 +121,7 @@ echo "failed save: $(cat "$tmp/save.err")"
 con=$!
 pids+=("$con")
 wait_for_text "$tmp/con1b.out" '^tick [0-9]+ ' "$con" 30 || fail "no ticks"
+uuid=$(field dirty1 uuid)
 (cd "$tmp" && "$HVCTL" save dirty1 dirty1.sav) >/dev/null || fail "save"
 wait_gone "$pid" 30 || fail "hvdomain $pid runs on after the save"
 "$HVCTL" info dirty1 >/dev/null 2>&1 && fail "dirty1 listed after its save"
@@ -128,6 +129,8 @@ wait_exit "$con" 30
 last=$(grep -aE '^tick [0-9]+' "$tmp/con1b.out" | tail -1 | awk '{print $2}')
 (cd "$tmp" && "$HVCTL" restore dirty1.sav) >/dev/null || fail "restore"
 [ "$(field dirty1 state)" = running ] || fail "restored: not running"
+[ "$(field dirty1 uuid)" = "$uuid" ] ||
+	fail "restored with UUID $(field dirty1 uuid), saved with $uuid"
 "$HVCTL" restore "$tmp/dirty1.sav" 2>/dev/null && fail "restored twice"
 pid=$(field dirty1 pid)
 "$HVCTL" console dirty1 </dev/null >"$tmp/con2.out" 2>/dev/null &
