@@ -403,6 +403,33 @@ static void do_console_write(struct domain *dom,
 	a->reply.console_write = &a->console_write;
 }
 
+static void do_power_button(struct domain *dom, struct domctl_answer *a)
+{
+	int ret;
+
+	/* Nothing while no vCPU runs: device state stays as saved. */
+	if (dom->st.state == DOMAIN_PAUSED) {
+		domctl_answer_error(a, -EBUSY, "power button: the domain is "
+				    "paused (unpause it first)");
+		return;
+	}
+	if (!domain_is_running(dom)) {
+		domctl_answer_error(a, -ESRCH, "power button: no guest runs "
+				    "(the domain is %s)",
+				    domain_state_name(dom->st.state));
+		return;
+	}
+	ret = hv_machine_power_button(dom->m);
+	if (ret == -ENODEV)
+		domctl_answer_error(a, ret, "power button: the guest has not "
+				    "set up its power button (no virtio-input "
+				    "driver): it cannot be asked to power "
+				    "off; destroy it instead");
+	else if (ret)
+		domctl_answer_error(a, ret, "power button: %s",
+				    strerror(-ret));
+}
+
 void domctl_handle_request(struct domain *dom, const Hv__DomctlRequest *req,
 			   struct domctl_answer *a)
 {
@@ -479,6 +506,9 @@ void domctl_handle_request(struct domain *dom, const Hv__DomctlRequest *req,
 		break;
 	case HV__DOMCTL_REQUEST__REQ_CONSOLE_WRITE:
 		do_console_write(dom, req->console_write, a);
+		break;
+	case HV__DOMCTL_REQUEST__REQ_POWER_BUTTON:
+		do_power_button(dom, a);
 		break;
 	default:
 		/* a newer client's request (console_subscribe: the server) */
