@@ -101,7 +101,8 @@ void vmmio_fail(struct vmmio *t, const char *why)
 bool vmmio_driver_ok(const struct vmmio *t)
 {
 	return t->ops && (t->st.status & (VIRTIO_STATUS_DRIVER_OK |
-					  VIRTIO_STATUS_NEEDS_RESET)) ==
+					  VIRTIO_STATUS_NEEDS_RESET |
+					  VIRTIO_STATUS_FAILED)) ==
 		VIRTIO_STATUS_DRIVER_OK;
 }
 
@@ -371,6 +372,8 @@ int vmmio_restore(struct vmmio *t, const struct vmmio_state *st)
 			return -EINVAL;
 	}
 	t->st = *st;
+	/* drive the line whatever it was: the PLIC was restored too */
+	t->irq_level = !st->interrupt_status;
 	update_irq(t);
 	return 0;
 }

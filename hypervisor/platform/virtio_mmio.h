@@ -99,7 +99,7 @@ void vmmio_unlock(struct vmmio *t);
 
 /* ---- for the device, lock held ---- */
 
-/* DRIVER_OK set and not broken: the queues may be used. */
+/* DRIVER_OK set, not broken, not FAILED: the queues may be used. */
 bool vmmio_driver_ok(const struct vmmio *t);
 /* Queue @q if it is ready and the device usable, else NULL. */
 struct virtqueue *vmmio_queue(struct vmmio *t, unsigned q);

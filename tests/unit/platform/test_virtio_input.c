@@ -419,6 +419,9 @@ static void test_press_without_driver(void **state)
 	assert_int_equal(vinput_press(fx->vi), -ENODEV);
 	driver_up(fx);
 	assert_int_equal(vinput_press(fx->vi), 0);
+	/* a driver that gave up (FAILED) is not pressed either */
+	wr(fx, STATUS, rd(fx, STATUS) | 0x80);
+	assert_int_equal(vinput_press(fx->vi), -ENODEV);
 	wr(fx, STATUS, 0);
 	assert_int_equal(rd(fx, STATUS), 0);
 	assert_int_equal(vinput_press(fx->vi), -ENODEV);
