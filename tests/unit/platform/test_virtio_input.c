@@ -7,7 +7,8 @@
  * order, used idx advanced, interrupt on the PLIC line, every byte the
  * device wrote noted for log-dirty), a press before the driver is ready,
  * buffers posted after a press, save and restore into a fresh device,
- * and a hostile driver's rings.
+ * a hostile driver's rings, and in a whole machine the slots and the
+ * log-dirty marks of what the device wrote.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "hv/machine_state.h"
+#include "cpu/cpu.h"
 #include "platform/fdt.h"
 #include "platform/plic.h"
 #include "platform/virtio_input.h"
@@ -706,6 +709,52 @@ static void test_empty_slot(void **state)
 	vmmio_destroy(t);
 }
 
+/*
+ * In a whole machine: the power button sits in slot 7 of the bus, an
+ * empty transport in slot 0, and with log-dirty on a press marks the
+ * pages the device wrote (used ring, event buffers) and no others.
+ */
+static void test_machine_log_dirty(void **state)
+{
+	static const struct hv_log quiet = { "test_virtio_input", LOG_ERR };
+	struct hv_machine_config mc = {
+		.vcpus = 1, .ram_size = 16ull << 20, .incoming = true,
+	};
+	struct fixture *fx = *state, mx = *fx;
+	const struct mmio_region *r;
+	struct cpu_platform *plat;
+	uint64_t *bits, nr, n;
+	struct hv_machine *m;
+
+	assert_int_equal(hv_machine_create(&m, &mc, &quiet), 0);
+	plat = hv_machine_platform(m);
+	r = bus_find_mmio(plat->bus, VIRTIO_MMIO_BASE, 4);
+	assert_non_null(r);
+	assert_int_equal(r->ops->read(r->opaque, DEVICE_ID, 4), 0);
+	r = bus_find_mmio(plat->bus, VIRTIO_MMIO_BASE +
+			  VINPUT_SLOT * VIRTIO_MMIO_SIZE, 4);
+	assert_non_null(r);
+	mx.r = *r;
+	mx.ram = hv_machine_ram(m);
+	assert_int_equal(hv_machine_power_button(m), -ENODEV);
+	driver_up(&mx);
+	post_events(&mx, 4);
+
+	n = plat->nr_pages;
+	bits = calloc(n / 64 + 1, sizeof(*bits));
+	assert_non_null(bits);
+	assert_int_equal(logdirty_enable(plat), 0);
+	assert_int_equal(hv_machine_power_button(m), 0);
+	assert_int_equal(get16(&mx, USED(0) + 2), 4);
+	assert_int_equal(logdirty_peek(plat, 0, n, bits, &nr), 0);
+	assert_int_equal(nr, 2);
+	assert_true(bits[0] & (1ull << (USED(0) / 4096)));
+	assert_true(bits[0] & (1ull << (BUF(0) / 4096)));
+	logdirty_disable(plat);
+	free(bits);
+	hv_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,6 +772,7 @@ int main(void)
 		T(test_bad_rings),
 		T(test_split_buffer),
 		T(test_empty_slot),
+		T(test_machine_log_dirty),
 #undef T
 	};
 
