@@ -234,8 +234,11 @@ static int run(struct args *a, struct domctl *d, const struct hv_log *log)
 		return ret ? failed(log, d, "destroy", ret) : HVDOMCTL_OK;
 	}
 	if (!strcmp(a->cmd, "power-button")) {
+		/* the server's message names the request */
 		ret = domctl_power_button(d);
-		return ret ? failed(log, d, "power button", ret) : HVDOMCTL_OK;
+		return ret ? failed(log, d, *domctl_info(d)->name ?
+				    domctl_info(d)->name : a->socket, ret)
+			   : HVDOMCTL_OK;
 	}
 	if (!strcmp(a->cmd, "save"))
 		return cmd_save(d, a->file, a->keep_running, log);

@@ -125,6 +125,115 @@ out:
 	return ret;
 }
 
+/* The power button's messages, built in @m (which owns their arrays). */
+struct vinput_pb {
+	Hv__VirtioInputState in;
+	Hv__VirtioMmioState t;
+	Hv__VirtqueueState q[VMMIO_MAX_QUEUES], *qp[VMMIO_MAX_QUEUES];
+	Hv__InputEvent ev[VINPUT_PENDING_MAX], *evp[VINPUT_PENDING_MAX];
+};
+
+static void pack_vinput(const struct vinput_state *vs, struct vinput_pb *m)
+{
+	const struct vmmio_state *ts = &vs->transport;
+
+	hv__virtio_input_state__init(&m->in);
+	hv__virtio_mmio_state__init(&m->t);
+	m->t.status = ts->status;
+	m->t.interrupt_status = ts->interrupt_status;
+	m->t.device_features_sel = ts->device_features_sel;
+	m->t.driver_features_sel = ts->driver_features_sel;
+	m->t.driver_features = ts->driver_features;
+	m->t.queue_sel = ts->queue_sel;
+	for (unsigned i = 0; i < VMMIO_MAX_QUEUES; i++) {
+		const struct virtqueue *q = &ts->queue[i];
+
+		hv__virtqueue_state__init(&m->q[i]);
+		m->q[i].num = q->num;
+		m->q[i].ready = q->ready;
+		m->q[i].desc = q->desc;
+		m->q[i].driver = q->avail;
+		m->q[i].device = q->used;
+		m->q[i].last_avail_idx = q->last_avail;
+		m->q[i].used_idx = q->used_idx;
+		m->qp[i] = &m->q[i];
+	}
+	m->t.n_queues = VMMIO_MAX_QUEUES;
+	m->t.queues = m->qp;
+	for (unsigned i = 0; i < vs->nr_pending; i++) {
+		hv__input_event__init(&m->ev[i]);
+		m->ev[i].type = vs->pending[i].type;
+		m->ev[i].code = vs->pending[i].code;
+		m->ev[i].value = vs->pending[i].value;
+		m->evp[i] = &m->ev[i];
+	}
+	m->in.transport = &m->t;
+	m->in.select = vs->select;
+	m->in.subsel = vs->subsel;
+	m->in.n_pending = vs->nr_pending;
+	m->in.pending = m->evp;
+}
+
+/* Absent (@in NULL) leaves @vs zero: the device as after reset. */
+static int unpack_vinput(const Hv__VirtioInputState *in,
+			 struct vinput_state *vs, const struct hv_log *log)
+{
+	const Hv__VirtioMmioState *t = in ? in->transport : NULL;
+	struct vmmio_state *ts = &vs->transport;
+	int ret = 0;
+
+	memset(vs, 0, sizeof(*vs));
+	if (!in)
+		return 0;
+	if (in->select > 255 || in->subsel > 255)
+		BAD(log, "power button state: select %u subsel %u above 255",
+		    in->select, in->subsel);
+	if (in->n_pending > VINPUT_PENDING_MAX)
+		BAD(log, "power button state: %zu pending events, at most %d",
+		    in->n_pending, VINPUT_PENDING_MAX);
+	if (t && t->n_queues > VMMIO_MAX_QUEUES)
+		BAD(log, "power button state: %zu queues, the device has %d",
+		    t->n_queues, VMMIO_MAX_QUEUES);
+	for (size_t i = 0; i < in->n_pending; i++) {
+		const Hv__InputEvent *e = in->pending[i];
+
+		if (e->type > 0xffff || e->code > 0xffff)
+			BAD(log, "power button state: event %zu type %u code "
+			    "%u above 65535", i, e->type, e->code);
+		vs->pending[i].type = (uint16_t)e->type;
+		vs->pending[i].code = (uint16_t)e->code;
+		vs->pending[i].value = e->value;
+	}
+	vs->nr_pending = (unsigned)in->n_pending;
+	vs->select = (uint8_t)in->select;
+	vs->subsel = (uint8_t)in->subsel;
+	if (!t)
+		goto out;
+	ts->status = t->status;
+	ts->interrupt_status = t->interrupt_status;
+	ts->device_features_sel = t->device_features_sel;
+	ts->driver_features_sel = t->driver_features_sel;
+	ts->driver_features = t->driver_features;
+	ts->queue_sel = t->queue_sel;
+	for (size_t i = 0; i < t->n_queues; i++) {
+		const Hv__VirtqueueState *q = t->queues[i];
+		struct virtqueue *d = &ts->queue[i];
+
+		if (q->last_avail_idx > 0xffff || q->used_idx > 0xffff)
+			BAD(log, "power button state: queue %zu index above "
+			    "65535", i);
+		d->num = q->num;
+		d->ready = q->ready;
+		d->desc = q->desc;
+		d->avail = q->driver;
+		d->used = q->device;
+		d->last_avail = (uint16_t)q->last_avail_idx;
+		d->used_idx = (uint16_t)q->used_idx;
+	}
+out:
+	return ret;
+}
+
 int state_pb_pack_devices(const struct hv_machine_state *st, uint8_t **buf,
 			  size_t *len)
 {
@@ -136,7 +245,11 @@ int state_pb_pack_devices(const struct hv_machine_state *st, uint8_t **buf,
 	const struct uart_state *us = &st->uart;
 	uint32_t prio[PLIC_NR_SOURCES], lvl[PLIC_WORDS], clm[PLIC_WORDS];
 	uint32_t en[PLIC_MAX_CONTEXTS][PLIC_WORDS];
+	struct vinput_pb *vp = malloc(sizeof(*vp));
+	int ret;
 
+	if (!vp)
+		return -ENOMEM;
 	u.ier = us->ier;
 	u.lcr = us->lcr;
 	u.mcr = us->mcr;
@@ -172,9 +285,13 @@ int state_pb_pack_devices(const struct hv_machine_state *st, uint8_t **buf,
 	}
 	d.uart = &u;
 	d.plic = &p;
+	pack_vinput(&st->power_button, vp);
+	d.power_button = &vp->in;
 	d.time = st->time;
 	d.timebase_hz = HV_TIMEBASE_HZ;
-	return pack(&d.base, buf, len);
+	ret = pack(&d.base, buf, len);
+	free(vp);
+	return ret;
 }
 
 int state_pb_unpack_devices(const uint8_t *buf, size_t len,
@@ -239,6 +356,7 @@ int state_pb_unpack_devices(const uint8_t *buf, size_t len,
 		       sizeof(ps->enable[c]));
 		ps->threshold[c] = p->contexts[c]->threshold;
 	}
+	ret = unpack_vinput(d->power_button, &st->power_button, log);
 	st->time = d->time;
 out:
 	hv__device_state__free_unpacked(d, NULL);

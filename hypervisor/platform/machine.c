@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The virt machine: guest RAM as a memfd (holes until touched), the bus,
- * PLIC, UART, sifive,test, the device tree and the payload, the vCPUs
- * and one host thread per vCPU.
+ * PLIC, UART, sifive,test, the virtio-mmio slots (the power button in
+ * the last, the others empty), the device tree and the payload, the
+ * vCPUs and one host thread per vCPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,8 @@
 #include "plic.h"
 #include "systest.h"
 #include "uart.h"
+#include "virtio_input.h"
+#include "virtio_mmio.h"
 
 struct hv_machine {
 	const struct hv_log *log;
@@ -32,6 +35,8 @@ struct hv_machine {
 	struct plic *plic;
 	struct uart *uart;
 	struct systest *systest;
+	struct vmmio *empty_slot[FDT_VIRTIO_SLOTS];	/* NULL at VINPUT_SLOT */
+	struct vinput *power;
 	uint64_t entry, dtb_addr;
 	pthread_t threads[HV_MAX_VCPUS];
 	unsigned started;		/* vCPU threads running */
@@ -191,6 +196,50 @@ static int setup_ram(struct hv_machine *m)
 	return 0;
 }
 
+/*
+ * A device wrote guest RAM: mark the pages dirty for log-dirty (and drop
+ * decoded code of them), as a vCPU store or dom0's write would.
+ */
+static void device_wrote(void *opaque, uint64_t pa, uint64_t len)
+{
+	struct hv_machine *m = opaque;
+	uint64_t first = (pa - m->bus.ram_base) >> 12;
+	uint64_t last = (pa + len - 1 - m->bus.ram_base) >> 12;
+
+	/* cannot fail: the virtqueue checked the range against RAM */
+	(void)logdirty_mark(&m->plat, first, last - first + 1);
+}
+
+/* The virtio-mmio slots: the power button at VINPUT_SLOT, the others
+ * empty (they answer device ID 0, as QEMU's). */
+static int add_virtio_slots(struct hv_machine *m)
+{
+	struct vq_ram ram = { m->ram, m->bus.ram_base, m->bus.ram_size,
+			      device_wrote, m };
+	struct mmio_region r;
+	int ret;
+
+	ret = vinput_create(&m->power, &ram, m->plic, 1 + VINPUT_SLOT);
+	for (unsigned n = 0; !ret && n < FDT_VIRTIO_SLOTS; n++) {
+		uint64_t base = VIRTIO_MMIO_BASE + n * VIRTIO_MMIO_SIZE;
+
+		if (n == VINPUT_SLOT) {
+			r = vinput_region(m->power, base);
+		} else {
+			ret = vmmio_create(&m->empty_slot[n], NULL, NULL, &ram,
+					   m->plic, 1 + n);
+			if (ret)
+				break;
+			r = vmmio_region(m->empty_slot[n], base);
+		}
+		ret = bus_add_mmio(&m->bus, &r);
+	}
+	if (ret)
+		log_err(m->log, "platform: virtio-mmio slots: %s",
+			strerror(-ret));
+	return ret;
+}
+
 static int setup_devices(struct hv_machine *m)
 {
 	struct irq_sink sink = { machine_set_seip, m };
@@ -223,7 +272,7 @@ static int setup_devices(struct hv_machine *m)
 			strerror(-ret));
 	m->plat.uart = m->uart;
 	m->plat.shutdown = sd;
-	return ret;
+	return ret ? ret : add_virtio_slots(m);
 }
 
 static int load_payload(struct hv_machine *m)
@@ -484,6 +533,7 @@ int hv_machine_save_devices(struct hv_machine *m, struct hv_machine_state *st)
 		return -EBUSY;
 	uart_save(m->uart, &st->uart);
 	plic_save(m->plic, &st->plic);
+	vinput_save(m->power, &st->power_button);
 	st->time = cpu_platform_time(&m->plat);
 	return 0;
 }
@@ -492,17 +542,26 @@ int hv_machine_restore_devices(struct hv_machine *m,
 			       const struct hv_machine_state *st)
 {
 	struct plic_state old_plic;
+	struct uart_state *old_uart;
 	int ret;
 
 	if (!vcpus_still(m))
 		return -EBUSY;
+	old_uart = malloc(sizeof(*old_uart));
+	if (!old_uart)
+		return -ENOMEM;
 	plic_save(m->plic, &old_plic);
+	uart_save(m->uart, old_uart);
 	ret = plic_restore(m->plic, &st->plic);
-	if (!ret) {
+	if (!ret)
 		ret = uart_restore(m->uart, &st->uart);
-		if (ret && plic_restore(m->plic, &old_plic))
-			ret = -EIO;	/* cannot happen: it was valid */
-	}
+	if (!ret)
+		ret = vinput_restore(m->power, &st->power_button);
+	/* all or nothing: put back what was restored before the failure */
+	if (ret && (plic_restore(m->plic, &old_plic) ||
+		    uart_restore(m->uart, old_uart)))
+		ret = -EIO;	/* cannot happen: they were valid */
+	free(old_uart);
 	if (ret)
 		return ret;
 	/* Guest time continues from the saved value. */
@@ -540,6 +599,8 @@ int hv_machine_restore_state(struct hv_machine *m,
 	ret = plic_restore(m->plic, &st->plic);
 	if (!ret)
 		ret = uart_restore(m->uart, &st->uart);
+	if (!ret)
+		ret = vinput_restore(m->power, &st->power_button);
 	for (unsigned h = 0; !ret && h < p->nr_cpus; h++)
 		ret = cpu_ops_of(p->cpus[h])->set_context(p->cpus[h],
 							  &st->vcpu[h]);
@@ -571,8 +632,7 @@ size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 
 int hv_machine_power_button(struct hv_machine *m)
 {
-	(void)m;
-	return -ENODEV;	/* no device yet */
+	return vinput_press(m->power);
 }
 
 uint64_t hv_machine_instret(const struct hv_machine *m)
@@ -591,6 +651,9 @@ void hv_machine_destroy(struct hv_machine *m)
 	for (unsigned h = 0; h < m->plat.nr_cpus; h++)
 		cpu_destroy(m->plat.cpus[h]);
 	systest_destroy(m->systest);
+	vinput_destroy(m->power);
+	for (unsigned n = 0; n < FDT_VIRTIO_SLOTS; n++)
+		vmmio_destroy(m->empty_slot[n]);
 	uart_destroy(m->uart);
 	plic_destroy(m->plic);
 	if (m->plat.code_gen)

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	Hv__RestoreDevicesRequest rd = HV__RESTORE_DEVICES_REQUEST__INIT;
 	Hv__ConsoleWriteRequest cw = HV__CONSOLE_WRITE_REQUEST__INIT;
 	Hv__GetMemoryRequest gm = HV__GET_MEMORY_REQUEST__INIT;
+	Hv__PowerButtonRequest pb = HV__POWER_BUTTON_REQUEST__INIT;
 	struct hv_machine_state *st = calloc(1, sizeof(*st));
 	uint8_t *buf;
 	size_t len;
@@ -92,6 +93,9 @@ int main(int argc, char **argv)
 	r.req_case = HV__DOMCTL_REQUEST__REQ_CONSOLE_WRITE;
 	r.console_write = &cw;
 	bad |= write_req(dir, "console-write", &r);
+	r.req_case = HV__DOMCTL_REQUEST__REQ_POWER_BUTTON;
+	r.power_button = &pb;
+	bad |= write_req(dir, "power-button", &r);
 
 	/* state: that of a real machine like the fuzz target's */
 	{

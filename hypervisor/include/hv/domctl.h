@@ -168,7 +168,9 @@ int domctl_console_subscribe(struct domctl *d, bool enable, bool replay,
  * (poweroff) when it did, watch for the state event. 0: the press was
  * queued for the guest. -ENODEV: the guest has no driver for the button
  * (it cannot be asked; destroy it instead). -EBUSY: paused. -ESRCH: no
- * guest runs (created, incoming, shutdown, crashed).
+ * guest runs (created, incoming, shutdown, crashed). -EAGAIN: 16 presses
+ * already wait for a guest that takes no events. -EOPNOTSUPP: an hvdomain
+ * from before the power button.
  */
 int domctl_power_button(struct domctl *d) __attribute__((warn_unused_result));
 

@@ -12,12 +12,14 @@
 #include "cpu/cpu.h"
 #include "platform/plic.h"
 #include "platform/uart.h"
+#include "platform/virtio_input.h"
 
 struct hv_machine_state {
 	unsigned nr_vcpus;
 	struct cpu_context vcpu[HV_MAX_VCPUS];
 	struct uart_state uart;
 	struct plic_state plic;
+	struct vinput_state power_button;	/* zero: as after reset */
 	uint64_t time;		/* guest time (timebase ticks) at save */
 };
 
@@ -37,8 +39,8 @@ int hv_machine_restore_state(struct hv_machine *m,
  * The same in pieces, for domctl (one vCPU, or the devices and guest
  * time alone). Same rules: only while paused or not started (-EBUSY),
  * -ENOENT for no such vCPU, -EINVAL for a state that cannot be held
- * (nothing changed then). save/restore_devices use st's uart, plic and
- * time only.
+ * (nothing changed then). save/restore_devices use st's uart, plic,
+ * power_button and time only.
  */
 int hv_machine_get_vcpu(struct hv_machine *m, unsigned vcpu,
 			struct cpu_context *ctx) __attribute__((warn_unused_result));

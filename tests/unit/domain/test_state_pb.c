@@ -124,6 +124,127 @@ static void test_devices(void **state)
 	free(out);
 }
 
+/* A power button in the middle of a press, with both queues set up. */
+static void fill_power_button(struct vinput_state *v)
+{
+	v->transport.status = 0xf;
+	v->transport.interrupt_status = 1;
+	v->transport.device_features_sel = 1;
+	v->transport.driver_features_sel = 0;
+	v->transport.driver_features = 1ull << 32;
+	v->transport.queue_sel = 1;
+	for (unsigned q = 0; q < VMMIO_MAX_QUEUES; q++) {
+		v->transport.queue[q].num = 64;
+		v->transport.queue[q].ready = true;
+		v->transport.queue[q].desc = 0x80001000 + 0x3000 * q;
+		v->transport.queue[q].avail = 0x80002000 + 0x3000 * q;
+		v->transport.queue[q].used = 0x80003000 + 0x3000 * q;
+		v->transport.queue[q].last_avail = (uint16_t)(65534 + q);
+		v->transport.queue[q].used_idx = (uint16_t)(65533 + q);
+	}
+	v->select = 0x11;
+	v->subsel = 1;
+	v->nr_pending = 3;
+	v->pending[0] = (struct vinput_event){ 0, 0, 0 };
+	v->pending[1] = (struct vinput_event){ 1, 116, 0 };
+	v->pending[2] = (struct vinput_event){ 0, 0, 0xffffffff };
+}
+
+/* Packs @d and unpacks it as device state into @out. */
+static int repack(const Hv__DeviceState *d, struct hv_machine_state *out)
+{
+	size_t len = hv__device_state__get_packed_size(d);
+	uint8_t *buf = malloc(len);
+	int ret;
+
+	assert_non_null(buf);
+	hv__device_state__pack(d, buf);
+	ret = state_pb_unpack_devices(buf, len, out, &quiet);
+	free(buf);
+	return ret;
+}
+
+/* Packs @in's devices and unpacks them into @out. */
+static int round_trip(struct hv_machine_state *in,
+		      struct hv_machine_state *out)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	assert_int_equal(state_pb_pack_devices(in, &buf, &len), 0);
+	ret = state_pb_unpack_devices(buf, len, out, &quiet);
+	free(buf);
+	return ret;
+}
+
+static void test_power_button(void **state)
+{
+	struct hv_machine_state *in = calloc(1, sizeof(*in));
+	struct hv_machine_state *out = calloc(1, sizeof(*out));
+	Hv__DeviceState *d;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	fill_power_button(&in->power_button);
+	assert_int_equal(round_trip(in, out), 0);
+	assert_memory_equal(&in->power_button, &out->power_button,
+			    sizeof(in->power_button));
+
+	/* a stream from before the power button: the device as reset */
+	assert_int_equal(state_pb_pack_devices(in, &buf, &len), 0);
+	d = hv__device_state__unpack(NULL, len, buf);
+	assert_non_null(d);
+	fill_power_button(&out->power_button);
+	{
+		Hv__VirtioInputState *pb = d->power_button;
+
+		d->power_button = NULL;
+		assert_int_equal(repack(d, out), 0);
+		d->power_button = pb;
+	}
+	hv__device_state__free_unpacked(d, NULL);
+	assert_int_equal(out->power_button.transport.status, 0);
+	assert_int_equal(out->power_button.nr_pending, 0);
+	assert_false(out->power_button.transport.queue[0].ready);
+	free(buf);
+
+	/* values the device cannot hold */
+	assert_int_equal(state_pb_pack_devices(in, &buf, &len), 0);
+	d = hv__device_state__unpack(NULL, len, buf);
+	assert_non_null(d);
+	free(buf);
+	d->power_button->select = 256;
+	assert_int_equal(repack(d, out), -EINVAL);
+	d->power_button->select = 0x11;
+	d->power_button->pending[2]->code = 65536;
+	assert_int_equal(repack(d, out), -EINVAL);
+	d->power_button->pending[2]->code = 0;
+	d->power_button->transport->queues[1]->used_idx = 65536;
+	assert_int_equal(repack(d, out), -EINVAL);
+	d->power_button->transport->queues[1]->used_idx = 65535;
+	assert_int_equal(repack(d, out), 0);
+	{
+		Hv__InputEvent *many[VINPUT_PENDING_MAX + 1];
+		Hv__InputEvent **pending = d->power_button->pending;
+		size_t n = d->power_button->n_pending;
+
+		for (size_t i = 0; i <= VINPUT_PENDING_MAX; i++)
+			many[i] = pending[0];
+		d->power_button->pending = many;
+		d->power_button->n_pending = VINPUT_PENDING_MAX;
+		assert_int_equal(repack(d, out), 0);
+		d->power_button->n_pending = VINPUT_PENDING_MAX + 1;
+		assert_int_equal(repack(d, out), -EINVAL);
+		d->power_button->pending = pending;
+		d->power_button->n_pending = n;
+	}
+	hv__device_state__free_unpacked(d, NULL);
+	free(in);
+	free(out);
+}
+
 static void test_config(void **state)
 {
 	struct hv_machine_config in = {
@@ -177,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vcpu),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_power_button),
 		cmocka_unit_test(test_config),
 	};
 
