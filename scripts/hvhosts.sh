@@ -232,8 +232,8 @@ make_hosts() {
 	fi
 	echo "$dir" >"$RUNDIR/$prefix.dir" || return 1
 	# the hosts' shared cluster key: 32 random bytes in hex, as keygen
-	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' &&
-		echo) >"$dir/cluster.key" || { warn "cannot write $dir/cluster.key"; return 1; }
+	(umask 077 && { od -An -tx1 -N32 /dev/urandom | tr -d ' \n' &&
+		echo; } >"$dir/cluster.key") || { warn "cannot write $dir/cluster.key"; return 1; }
 	try ip netns add "$sw" &&
 		try ip -n "$sw" link set lo up &&
 		try ip -n "$sw" link add "$bridge" type bridge &&

@@ -49,6 +49,7 @@ struct peer_slot {
 	enum slot_state state;
 	int fd;				/* owned by conn once it exists */
 	int tfd;
+	unsigned timeout_ms;		/* the deadline, from the start */
 	struct peer_conn *conn;
 	char name[64];			/* ADDR:PORT */
 	/* ping only */
@@ -206,6 +207,7 @@ static int slot_create(struct hvd *h, int fd, bool out, const char *name,
 	s->fd = fd;
 	s->state = out ? S_CONNECT : S_HANDSHAKE;
 	s->t0 = now_us();
+	s->timeout_ms = p->timeout_ms;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->next = p->slots;
 	p->slots = s;
@@ -473,7 +475,7 @@ static void on_timeout(struct hvd *h, struct peer_slot *s)
 
 	snprintf(why, sizeof(why), "%s after %u ms %s: %s", s->out ?
 		 "timed out" : "no TLS handshake and hello",
-		 h->peer->timeout_ms, phase[s->state], s->out ? "given up" :
+		 s->timeout_ms, phase[s->state], s->out ? "given up" :
 		 "dropped");
 	slot_fail(h, s, -ETIMEDOUT, why);
 }
@@ -577,7 +579,8 @@ int hvd_peer_ping(struct hvd *h, struct hvd_client *c, uint64_t id,
 						 1000000 },
 		};
 
-		timerfd_settime(s->tfd, 0, &its, NULL);
+		if (timerfd_settime(s->tfd, 0, &its, NULL) == 0)
+			s->timeout_ms = timeout_ms;
 	}
 	s->client = c;
 	s->id = id;
@@ -663,12 +666,17 @@ int hvd_peer_start(struct hvd *h, const struct hvd_peer_opts *o)
 		return 0;
 	}
 	if (ret) {
-		if (o->listen_explicit) {
+		if (o->listen_explicit && ret == -ENOENT) {
 			log_err(&h->log, "--listen %s: no usable cluster key: "
 				"%s; make one with `hvctl keygen %s` and copy "
 				"it to every host of the cluster "
 				"(docs/operations.md)", addr, p->key_error,
 				o->key_path);
+			return ret;
+		}
+		if (o->listen_explicit) {
+			log_err(&h->log, "--listen %s: no usable cluster key: "
+				"%s", addr, p->key_error);
 			return ret;
 		}
 		log_warn(&h->log, "peer port off: no usable cluster key: %s "
