@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 					  sizeof(abs_ctl));
 		peer.key_path = absolute(peer.key_path, abs_key,
 					 sizeof(abs_key));
+		pid_file = absolute(pid_file, abs_pid, sizeof(abs_pid));
 		if (strchr(h.hvdomain, '/'))
 			h.hvdomain = absolute(h.hvdomain, abs_hvdomain,
 					      sizeof(abs_hvdomain));
@@ -369,7 +370,11 @@ int main(int argc, char **argv)
 		if (ret >= 0)
 			return ret;	/* the parent */
 	}
-	pid_file = absolute(pid_file, abs_pid, sizeof(abs_pid));
+	if (log_sink && !strcmp(log_sink, "syslog")) {
+		/* a daemon's caller sees its start too, until it is ready */
+		hv_log_open_syslog("hvd");
+		h.log.sink = daemon_mode ? HV_LOG_BOTH : HV_LOG_SYSLOG;
+	}
 	if (mkdir(h.state_dir, 0700) < 0 && errno != EEXIST) {
 		log_err(&h.log, "--state-dir %s: %s", h.state_dir,
 			strerror(errno));
@@ -408,11 +413,9 @@ int main(int argc, char **argv)
 		hvd_peer_stop(&h);
 		return 1;
 	}
-	/* ready: from here on, lines go where --log says */
-	if (log_sink && !strcmp(log_sink, "syslog")) {
-		hv_log_open_syslog("hvd");
+	/* ready: from here on, lines go where --log says alone */
+	if (h.log.sink == HV_LOG_BOTH)
 		h.log.sink = HV_LOG_SYSLOG;
-	}
 	log_info(&h.log, "%s on %s: state %s, control %s%s", HVD_VERSION,
 		 h.name, h.state_dir, h.control_path, daemon_mode ?
 		 ", daemon" : "");

@@ -33,13 +33,16 @@ void hv_logv(const struct hv_log *log, enum log_level lvl, const char *fmt,
 
 	if (lvl > max)
 		return;
-	if (log && log->sink == HV_LOG_SYSLOG) {
+	if (log && log->sink != HV_LOG_STDERR) {
 		/* the ident (openlog) names the program; the level is the
 		 * priority, and stays in the text for plain log files */
 		char line[1024];
 
 		vsnprintf(line, sizeof(line), fmt, ap);
 		syslog(syslog_prio[lvl], "%s: %s", level_names[lvl], line);
+		if (log->sink == HV_LOG_BOTH)
+			fprintf(stderr, "%s: %s: %s\n", prefix,
+				level_names[lvl], line);
 		return;
 	}
 	fprintf(stderr, "%s: %s: ", prefix, level_names[lvl]);

@@ -13,8 +13,9 @@ enum log_level { LOG_ERR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Where lines go. syslog: priorities LOG_ERR, LOG_WARNING, LOG_INFO,
  * LOG_DEBUG of syslog(3), facility daemon; call hv_log_open_syslog once
- * first. */
-enum hv_log_sink { HV_LOG_STDERR = 0, HV_LOG_SYSLOG };
+ * first. Both: a daemon that is starting, whose errors its caller must
+ * see as well. */
+enum hv_log_sink { HV_LOG_STDERR = 0, HV_LOG_SYSLOG, HV_LOG_BOTH };
 
 struct hv_log {
 	const char *prefix;	/* borrowed; e.g. "hvrun" */
