@@ -98,19 +98,20 @@ if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
 fi
 mkdir -p "$tmp/dev"
 : >"$tmp/dev/null"
-python3 -c 'import socket, sys
+# (in a subshell: not a job of ours, whose KILL bash would report)
+(python3 -c 'import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
-print("ready", flush=True)
+print("ready", os.getpid(), flush=True)
 with open(sys.argv[2], "ab", buffering=0) as f:
     while True:
         f.write(s.recv(4096).replace(b"\n", b" ") + b"\n")
-' "$tmp/dev/log" "$tmp/syslog.out" >"$tmp/syslogd.out" 2>&1 &
-pids+=($!)
+' "$tmp/dev/log" "$tmp/syslog.out" >"$tmp/syslogd.out" 2>&1 &)
 for ((i = 0; i < 200; i++)); do
 	grep -q ready "$tmp/syslogd.out" && break
 	sleep 0.05
 done
+read -r _ pid <"$tmp/syslogd.out" && pids+=("$pid")
 "$HVCTL" keygen "$tmp/key" 2>/dev/null || fail "keygen"
 cat >"$tmp/hvd.conf" <<EOF
 daemon = "yes"
