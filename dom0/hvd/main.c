@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	bool state_dir_set = false, control_set = false, level_set = false;
 	bool key_set = false, pid_written = false;
 	sigset_t set;
-	int opt, ret;
+	int opt, ret, status = 1;
 
 	while ((opt = getopt_long(argc, argv, "vqh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -305,7 +305,8 @@ int main(int argc, char **argv)
 		if (daemon_mode < 0) {
 			fprintf(stderr, "hvd: %s: daemon '%s': want yes or "
 				"no\n", conf_path, conf.daemon);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto out;
 		}
 	}
 	if (conf.log_level && !level_set) {
@@ -320,7 +321,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hvd: %s: log_level '%s': want error, "
 				"warning, info or debug\n", conf_path,
 				conf.log_level);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto out;
 		}
 		h.log.level = (enum log_level)l;
 	}
@@ -328,7 +330,8 @@ int main(int argc, char **argv)
 	    strcmp(log_sink, "syslog")) {
 		fprintf(stderr, "hvd: --log %s: want stderr or syslog\n",
 			log_sink);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out;
 	}
 	if (peer_timeout) {
 		char *end;
@@ -338,7 +341,8 @@ int main(int argc, char **argv)
 		    secs > 3600) {
 			fprintf(stderr, "hvd: --peer-timeout %s: want seconds "
 				"from 0.1 to 3600\n", peer_timeout);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto out;
 		}
 		peer.timeout_ms = (unsigned)(secs * 1000);
 	}
@@ -367,8 +371,10 @@ int main(int argc, char **argv)
 			h.hvdomain = absolute(h.hvdomain, abs_hvdomain,
 					      sizeof(abs_hvdomain));
 		ret = daemonize(&notify_fd);
-		if (ret >= 0)
-			return ret;	/* the parent */
+		if (ret >= 0) {
+			status = ret;	/* the parent */
+			goto out;
+		}
 	}
 	if (log_sink && !strcmp(log_sink, "syslog")) {
 		/* a daemon's caller sees its start too, until it is ready */
@@ -378,7 +384,7 @@ int main(int argc, char **argv)
 	if (mkdir(h.state_dir, 0700) < 0 && errno != EEXIST) {
 		log_err(&h.log, "--state-dir %s: %s", h.state_dir,
 			strerror(errno));
-		return 1;
+		goto out;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -393,7 +399,7 @@ int main(int argc, char **argv)
 	if (h.epfd < 0 || h.sig_fd < 0 ||
 	    hvd_watch(&h, h.sig_fd, &h.signal_tag)) {
 		log_err(&h.log, "epoll/signalfd: %s", strerror(errno));
-		return 1;
+		goto out;
 	}
 	ret = hvd_peer_start(&h, &peer);
 	if (!ret)
@@ -411,7 +417,8 @@ int main(int argc, char **argv)
 	if (ret) {
 		hvd_control_close_all(&h);
 		hvd_peer_stop(&h);
-		return 1;
+		hvd_registry_free(&h);
+		goto out;
 	}
 	/* ready: from here on, lines go where --log says alone */
 	if (h.log.sink == HV_LOG_BOTH)
@@ -428,11 +435,13 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	ret = loop(&h);
+	status = ret ? 1 : 0;
 	hvd_control_close_all(&h);
 	hvd_peer_stop(&h);
 	hvd_registry_free(&h);
 	if (pid_written)
 		unlink(pid_file);
+out:
 	hvd_conf_free(&conf);
-	return ret ? 1 : 0;
+	return status;
 }
