@@ -45,6 +45,16 @@ $(LIBHVPEER): $(PEER_OBJS)
 
 all: $(LIBHVPEER)
 
+# Its unit tests (tests/unit/peer) may include peer_priv.h.
+PEER_UNIT_TESTS := $(patsubst %.c,$(BUILD)/%, \
+	$(sort $(wildcard tests/unit/peer/test_*.c)))
+$(BUILD)/obj/tests/unit/peer/%.o: ALL_CFLAGS += -Idom0/peer
+$(PEER_UNIT_TESTS): $(BUILD)/tests/unit/peer/%: \
+		$(BUILD)/obj/tests/unit/peer/%.o $(LIBHVPEER) $(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PEER_LIBS) $(TEST_LIBS)
+
 # hvd, the host daemon (dom0/hvd/*.c, docs/hvd.md): libhvdom0, the domctl
 # client, the control protocol's messages; not libhv.
 HVD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard dom0/hvd/*.c)))

@@ -280,9 +280,12 @@ int peer_ssl_result(struct peer_conn *c, int ret, const char *what)
 static int peek_first_byte(struct peer_conn *c)
 {
 	unsigned char b;
-	ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	ssize_t n;
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+	do
+		n = recv(c->fd, &b, 1, MSG_PEEK);	/* blocks if fd does */
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN) {
 		c->events = EPOLLIN;
 		return -EAGAIN;
 	}
