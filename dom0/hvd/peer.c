@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "hvd.h"
+#include "peer/peer_hello.h"
 #include "peer/peer_tls.h"
 #include "proto/control.pb-c.h"
-#include "proto/peer.pb-c.h"
 
 #define PEER_MAX_IN	16	/* incoming connections at once */
 #define PEER_MAX_OUT	16	/* pings at once */
@@ -271,94 +271,59 @@ static void ping_hello_reply(struct hvd *h, struct peer_slot *s,
 			     const uint8_t *msg, size_t len)
 {
 	Hv__CtlPingResult res = HV__CTL_PING_RESULT__INIT;
-	Hv__PeerHelloReply *r = hv__peer_hello_reply__unpack(NULL, len, msg);
+	struct peer_hello_info peer;
 	char why[300];
+	int ret = peer_hello_reply_check(msg, len, &peer, why, sizeof(why));
 
-	if (!r) {
-		ping_done(h, s, -EPROTO, "its hello reply does not decode "
-			  "(not an hvd?)", NULL);
+	if (ret) {
+		ping_done(h, s, ret, why, NULL);
 		return;
 	}
-	if (r->status) {
-		snprintf(why, sizeof(why), "refused by %s: %s", *r->host ?
-			 r->host : "the peer", *r->error ? r->error :
-			 strerror(r->status < 0 ? -r->status : EPROTO));
-		ping_done(h, s, r->status < 0 ? r->status : -EPROTO, why,
-			  NULL);
-	} else if (r->version != HV__PEER_PROTOCOL__PEER_VERSION) {
-		snprintf(why, sizeof(why), "it chose peer protocol %u, this "
-			 "hvd speaks %u", r->version,
-			 HV__PEER_PROTOCOL__PEER_VERSION);
-		ping_done(h, s, -EPROTONOSUPPORT, why, NULL);
-	} else {
-		res.host = r->host;
-		res.hv_version = r->hv_version;
-		res.version = r->version;
-		res.address = s->name;
-		res.connect_us = s->connect_us;
-		res.rtt_us = now_us() - s->t_hello;
-		log_info(&h->log, "ping %s: %s (%s) answered in %llu us",
-			 s->name, r->host, r->hv_version,
-			 (unsigned long long)res.rtt_us);
-		peer_conn_shutdown(s->conn);
-		ping_done(h, s, 0, NULL, &res);
-	}
-	hv__peer_hello_reply__free_unpacked(r, NULL);
+	res.host = peer.host;
+	res.hv_version = peer.hv_version;
+	res.version = peer.version;
+	res.address = s->name;
+	res.connect_us = s->connect_us;
+	res.rtt_us = now_us() - s->t_hello;
+	log_info(&h->log, "ping %s: %s (%s) answered in %llu us", s->name,
+		 peer.host, peer.hv_version, (unsigned long long)res.rtt_us);
+	peer_conn_shutdown(s->conn);
+	ping_done(h, s, 0, NULL, &res);
 }
 
 static int ping_send_hello(struct hvd *h, struct peer_slot *s)
 {
-	Hv__PeerHello m = HV__PEER_HELLO__INIT;
+	Hv__PeerHello m;
 
-	m.min_version = m.max_version = HV__PEER_PROTOCOL__PEER_VERSION;
-	m.host = (char *)h->name;
-	m.hv_version = HVD_VERSION;
-	m.purpose = HV__PEER_PURPOSE__PEER_PURPOSE_CHECK;
+	peer_hello_make(&m, h->name, HVD_VERSION,
+			HV__PEER_PURPOSE__PEER_PURPOSE_CHECK);
 	s->t_hello = now_us();
 	return peer_conn_send(s->conn, &m.base);
 }
 
 /* ---- the peer port: the end that accepts ---- */
 
-/* Answers the client's hello; false (after logging) when refused. */
-static bool answer_hello(struct hvd *h, struct peer_slot *s,
-			 const uint8_t *msg, size_t len, int *ret)
+/* What this hvd serves on its peer port so far: pings. */
+static int served(Hv__PeerPurpose purpose)
 {
-	Hv__PeerHelloReply r = HV__PEER_HELLO_REPLY__INIT;
-	Hv__PeerHello *q = hv__peer_hello__unpack(NULL, len, msg);
-	const unsigned v = HV__PEER_PROTOCOL__PEER_VERSION;
-	char why[200] = "";
+	return purpose == HV__PEER_PURPOSE__PEER_PURPOSE_CHECK;
+}
 
-	r.min_version = r.max_version = v;
-	r.host = (char *)h->name;
-	r.hv_version = HVD_VERSION;
-	if (!q) {
-		r.status = -EBADMSG;
-		snprintf(why, sizeof(why), "not a peer hello");
-	} else if (q->min_version > v || q->max_version < v) {
-		r.status = -EPROTONOSUPPORT;
-		snprintf(why, sizeof(why), "%s speaks peer protocol %u..%u, "
-			 "this hvd %u..%u (%s here; upgrade the older side)",
-			 *q->host ? q->host : "the peer", q->min_version,
-			 q->max_version, v, v, HVD_VERSION);
-	} else if (q->purpose != HV__PEER_PURPOSE__PEER_PURPOSE_CHECK) {
-		r.status = -EOPNOTSUPP;
-		snprintf(why, sizeof(why), "%s asks for purpose %d, not "
-			 "served by this hvd", *q->host ? q->host : "the peer",
-			 q->purpose);
-	} else {
-		r.version = v;
-		log_info(&h->log, "peer %s: %s (%s) pinged us", s->name,
-			 q->host, q->hv_version);
-	}
-	if (r.status) {
+/* Answers the client's hello (refusals logged); the send's result. */
+static int answer_hello(struct hvd *h, struct peer_slot *s,
+			const uint8_t *msg, size_t len)
+{
+	Hv__PeerHelloReply r;
+	struct peer_hello_info peer;
+	char why[300];
+
+	if (peer_hello_answer(msg, len, h->name, HVD_VERSION, served, &r,
+			      &peer, why, sizeof(why)))
 		log_warn(&h->log, "peer %s: refused: hello: %s", s->name, why);
-		r.error = why;
-	}
-	if (q)
-		hv__peer_hello__free_unpacked(q, NULL);
-	*ret = peer_conn_send(s->conn, &r.base);
-	return r.status == 0;
+	else
+		log_info(&h->log, "peer %s: %s (%s) pinged us", s->name,
+			 peer.host, peer.hv_version);
+	return peer_conn_send(s->conn, &r.base);
 }
 
 /* ---- both ---- */
@@ -441,7 +406,7 @@ static void slot_step(struct hvd *h, struct peer_slot *s)
 				ping_hello_reply(h, s, msg, len);
 				return;
 			}
-			(void)answer_hello(h, s, msg, len, &ret);
+			ret = answer_hello(h, s, msg, len);
 			if (ret && ret != -EAGAIN) {
 				slot_destroy(h, s);
 				return;
