@@ -7,25 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "peer_hello.h"
+#include "seed_write.h"
 
+/* Unframed: the target reads one message as peer_conn_recv gives it. */
 static int put(const char *dir, const char *name, const ProtobufCMessage *m)
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
 	uint8_t *buf = malloc(n ? n : 1);
-	char path[512];
-	FILE *f;
-	int ok;
+	int ret;
 
 	if (!buf)
 		return -1;
 	protobuf_c_message_pack(m, buf);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	ok = f && fwrite(buf, 1, n, f) == n;
-	if (f && fclose(f))
-		ok = 0;
+	ret = seed_write_raw(dir, name, buf, n);
 	free(buf);
-	return ok ? 0 : -1;
+	return ret;
 }
 
 int main(int argc, char **argv)
