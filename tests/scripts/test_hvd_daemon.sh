@@ -25,6 +25,11 @@ failed=0
 pids=()
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
+	local f
+	# the daemons, also those a failed check left before recording them
+	for f in "$tmp/run/hvd.pid" "$tmp/d3.pid"; do
+		[ -f "$f" ] && pids+=("$(cat "$f")")
+	done
 	[ ${#pids[@]} = 0 ] || kill -KILL "${pids[@]}" 2>/dev/null
 	rm -rf "$tmp"
 }

@@ -251,7 +251,11 @@ grep -q "not a cluster key" "$tmp/solo/3.out" || fail "bad key: $(cat "$tmp/solo
 if [ ! -e /etc/hv/cluster.key ]; then
 	# the default: no key, no --listen: up, the peer port off
 	mkfifo "$tmp/solo/ready"
-	solo --ready-fd 3 3>"$tmp/solo/ready" >"$tmp/solo/4.out" 2>&1 &
+	# hvd itself in the background (not through solo and timeout), so
+	# that solo_pid is the process to stop
+	"$HVD" --config "$tmp/solo/empty.conf" --name solo \
+		--state-dir "$tmp/solo/state" --control "$tmp/solo/hvd.sock" \
+		--ready-fd 3 3>"$tmp/solo/ready" >"$tmp/solo/4.out" 2>&1 &
 	solo_pid=$!
 	read -r line <"$tmp/solo/ready"
 	[ "$line" = ready ] || fail "hvd without a key did not start: $(cat "$tmp/solo/4.out")"
@@ -262,7 +266,7 @@ if [ ! -e /etc/hv/cluster.key ]; then
 	grep -q "this hvd has no cluster key.*hvctl keygen" <<<"$out" ||
 		fail "ping without a key: $out"
 	kill "$solo_pid"
-	wait "$solo_pid"
+	wait "$solo_pid" || fail "hvd without a key: exit $? on TERM"
 	solo_pid=
 else
 	echo "/etc/hv/cluster.key exists: the default without a key not checked"
