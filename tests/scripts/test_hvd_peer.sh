@@ -17,6 +17,7 @@
 #    refuses to start and says to run hvctl keygen; without --listen and
 #    without a key it starts with the peer port off and ping says why.
 # usage: tests/scripts/test_hvd_peer.sh BUILD      (exit 77: skipped)
+# shellcheck disable=SC2154 # hostX_ADDR and HVHOSTS_KEY: from hosts.env
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
