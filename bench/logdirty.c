@@ -76,7 +76,8 @@ static int cmp(const void *a, const void *b)
 static long run(const char *elf, uint64_t ram, unsigned vcpus, bool on,
 		struct cleaner *cl)
 {
-	static const struct hv_log log = { "logdirty", LOG_ERR };
+	static const struct hv_log log = {
+		.prefix = "logdirty", .level = LOG_ERR };
 	struct capture cap = { .len = 0 };
 	struct hv_machine_config cfg = {
 		.vcpus = vcpus, .ram_size = ram, .kernel = elf,

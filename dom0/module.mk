@@ -31,14 +31,38 @@ $(DOM0_UNIT_TESTS): $(BUILD)/tests/unit/dom0/%: \
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(DOM0_LIBS)
 
+# The peer link (dom0/peer/peer_tls.h): TLS 1.3 with the cluster key, for
+# hvd's peer port and what streams between hosts. Its own archive: what
+# links it also links $(PEER_LIBS).
+PEER_SRCS := $(sort $(wildcard dom0/peer/*.c))
+PEER_OBJS := $(PEER_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBHVPEER := $(BUILD)/libhvpeer.a
+PEER_LIBS := -lssl -lcrypto
+
+$(LIBHVPEER): $(PEER_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+all: $(LIBHVPEER)
+
+# Its unit tests (tests/unit/peer) may include peer_priv.h.
+PEER_UNIT_TESTS := $(patsubst %.c,$(BUILD)/%, \
+	$(sort $(wildcard tests/unit/peer/test_*.c)))
+$(BUILD)/obj/tests/unit/peer/%.o: ALL_CFLAGS += -Idom0/peer
+$(PEER_UNIT_TESTS): $(BUILD)/tests/unit/peer/%: \
+		$(BUILD)/obj/tests/unit/peer/%.o $(LIBHVPEER) $(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PEER_LIBS) $(TEST_LIBS)
+
 # hvd, the host daemon (dom0/hvd/*.c, docs/hvd.md): libhvdom0, the domctl
 # client, the control protocol's messages; not libhv.
 HVD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard dom0/hvd/*.c)))
 $(HVD_OBJS): ALL_CFLAGS += -Idom0 -Imigrate
-$(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVDOM0) $(LIBHVMIGRATE) $(LIBHVDOMCTL) \
-		$(LIBHVPROTO) $(HV_LOG_OBJ)
+$(BUILD)/bin/hvd: $(HVD_OBJS) $(LIBHVPEER) $(LIBHVDOM0) $(LIBHVMIGRATE) \
+		$(LIBHVDOMCTL) $(LIBHVPROTO) $(HV_LOG_OBJ)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LIBS) $(MIGRATE_LIBS) \
-		$(PROTO_LIBS)
+		$(PEER_LIBS) $(PROTO_LIBS)
 TOOLS += $(BUILD)/bin/hvd

@@ -15,7 +15,7 @@ PKGS=(
 	libcorosync-common-dev librdmacm-dev libibverbs-dev
 	debian-archive-keyring gpgv apt dpkg xz-utils zstd coreutils
 	hyperfine python3
-	iproute2 iputils-ping util-linux
+	iproute2 iputils-ping util-linux openssl
 )
 
 missing=()

@@ -32,7 +32,8 @@ usage: $PROG up --prefix P --count N [--subnet CIDR] [--bridge NAME]
 up     makes N hosts (1..26) named hostA, hostB, ...: network namespaces
        P-hostA, ... each with eth0 on bridge NAME (br0) in namespace
        P-switch, addresses 1..N of CIDR (10.77.0.0/24), and DIR/hostX/
-       {state,run/hv,etc/corosync,...}; writes DIR/hosts.env to source.
+       {state,run/hv,etc/corosync,...}, a cluster key DIR/cluster.key
+       (mode 0600, as hvctl keygen writes it); writes DIR/hosts.env.
        DIR defaults to /tmp/hvhosts-P. Fails if P exists unless --replace.
 down   kills every process of P's hosts (TERM, KILL after
        \$HVHOSTS_KILL_WAIT=$KILL_WAIT s), deletes its namespaces, links and
@@ -43,7 +44,8 @@ start  the same in the background; prints its pid and records it in
        DIR/hostX/pids for down; output appended to FILE
        (DIR/hostX/start.log).
 hvd    starts \${HVD:-build/rel/bin/hvd} in HOST as
-       hvd --name hostX --state-dir S --control C --listen ADDR:$HVD_PORT ARGS,
+       hvd --name hostX --state-dir S --control C --listen ADDR:$HVD_PORT
+       --cluster-key DIR/cluster.key ARGS (a later --cluster-key wins),
        logging to DIR/hostX/hvd.log, and waits at most
        \$HVHOSTS_HVD_WAIT=$HVD_WAIT s for it to be ready (--ready-fd 3);
        prints its pid.
@@ -206,6 +208,7 @@ write_env() {
 		kv HVHOSTS_BRIDGE "$bridge"
 		kv HVHOSTS_SUBNET "$(ip4 "$net")/$bits"
 		kv HVHOSTS_HOSTS "${hosts[*]}"
+		kv HVHOSTS_KEY "$dir/cluster.key"
 		for i in "${!hosts[@]}"; do
 			h=${hosts[i]}
 			a=$(ip4 $((net + i + 1)))
@@ -228,6 +231,9 @@ make_hosts() {
 		return 1
 	fi
 	echo "$dir" >"$RUNDIR/$prefix.dir" || return 1
+	# the hosts' shared cluster key: 32 random bytes in hex, as keygen
+	(umask 077 && { od -An -tx1 -N32 /dev/urandom | tr -d ' \n' &&
+		echo; } >"$dir/cluster.key") || { warn "cannot write $dir/cluster.key"; return 1; }
 	try ip netns add "$sw" &&
 		try ip -n "$sw" link set lo up &&
 		try ip -n "$sw" link add "$bridge" type bridge &&
@@ -574,7 +580,8 @@ cmd_hvd() {
 	fi
 	echo "== $(date '+%F %T') $PROG hvd $host" >>"$hdir/hvd.log"
 	launch "$hdir/hvd.log" "$hvd" --name "$host" --state-dir "$state" \
-		--control "$sock" --listen "$listen" "${ready[@]}" "$@" || exit 1
+		--control "$sock" --listen "$listen" \
+		--cluster-key "$dir/cluster.key" "${ready[@]}" "$@" || exit 1
 	pid=$bgpid
 	tail -1 "$hdir/pids" >"$hdir/hvd.pid"
 	if [ "$wait" = 1 ]; then

@@ -133,3 +133,37 @@ fuzz: fuzz-control
 fuzz-control: $(FUZZ_CONTROL) $(FUZZ_CONTROL_SEEDS)
 	$(Q)bash tests/scripts/test_fuzz_control.sh $(BUILD) $(FUZZ_SECONDS)
 .PHONY: fuzz-control
+
+# The peer hello's fuzz target (tests/fuzz/fuzz_peer_hello.c): what a
+# peer sends first inside its TLS session, built with clang like the
+# others from dom0/peer/peer_hello.c and the generated messages.
+FUZZ_PEER := $(FUZZ_DIR)/fuzz_peer_hello
+FUZZ_PEER_GEN := $(FUZZ_DIR)/gen_peer_corpus
+FUZZ_PEER_SEEDS := $(FUZZ_DIR)/seeds/peer/.stamp
+$(FUZZ_PEER): tests/fuzz/fuzz_peer_hello.c dom0/peer/peer_hello.c \
+		$(PROTO_GEN_C) | $(PROTO_GEN_H)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Idom0/peer -I$(BUILD)/gen -o $@ \
+		$(filter %.c,$^) $(PROTO_LIBS)
+
+$(BUILD)/obj/tests/fuzz/gen_peer_corpus.o: ALL_CFLAGS += -Idom0/peer
+$(FUZZ_PEER_GEN): $(BUILD)/obj/tests/fuzz/gen_peer_corpus.o $(LIBHVPEER) \
+		$(LIBHVPROTO)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PEER_LIBS) $(PROTO_LIBS)
+
+$(FUZZ_PEER_SEEDS): $(FUZZ_PEER_GEN)
+	$(call msg,GEN,$(@D))
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)$(FUZZ_PEER_GEN) $(@D)
+	$(Q)touch $@
+
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+check: $(FUZZ_PEER) $(FUZZ_PEER_SEEDS)
+endif
+fuzz: fuzz-peer
+fuzz-peer: $(FUZZ_PEER) $(FUZZ_PEER_SEEDS)
+	$(Q)bash tests/scripts/test_fuzz_peer.sh $(BUILD) $(FUZZ_SECONDS)
+.PHONY: fuzz-peer

@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netdb.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 #include "atomic_file.h"
@@ -49,6 +50,8 @@ static void usage(FILE *f)
 "  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
 "  console DOM               its console (Ctrl-] detaches)\n"
 "  host                      this host: name, version, capacity\n"
+"  ping HOST[:PORT] [-t SECS] have hvd reach HOST's hvd on its peer port\n"
+"                            (TLS with the cluster key, hello; port 7800)\n"
 "  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
 "                            (default /etc/hv/cluster.key; no hvd needed)\n"
 "The control socket: --control, else $HV_CONTROL, else " DEFAULT_CONTROL ".\n");
@@ -421,6 +424,79 @@ static int cmd_host(struct ctl *c)
 	return 0;
 }
 
+/* HOST[:PORT] ([V6]:PORT) as hvd takes it: numeric, resolved here. */
+static int peer_address(const char *arg, char *out, size_t len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	char host[256], num[64];
+	const char *port = "7800", *colon = strrchr(arg, ':');
+	int ret;
+
+	if (arg[0] == '[' && strchr(arg, ']')) {
+		const char *end = strchr(arg, ']');
+
+		snprintf(host, sizeof(host), "%.*s", (int)(end - arg - 1),
+			 arg + 1);
+		if (end[1] == ':')
+			port = end + 2;
+	} else if (colon && strchr(arg, ':') == colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - arg), arg);
+		port = colon + 1;
+	} else {
+		snprintf(host, sizeof(host), "%s", arg);
+	}
+	ret = getaddrinfo(host, port, &hints, &ai);
+	if (ret) {
+		fprintf(stderr, "hvctl: ping %s: %s\n", arg, gai_strerror(ret));
+		return -EINVAL;
+	}
+	ret = getnameinfo(ai->ai_addr, ai->ai_addrlen, num, sizeof(num),
+			  NULL, 0, NI_NUMERICHOST);
+	snprintf(out, len, ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+		 ret ? "?" : num, port);
+	freeaddrinfo(ai);
+	return ret ? -EINVAL : 0;
+}
+
+static int cmd_ping(struct ctl *c, const char *arg, double secs)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlPingRequest pr = HV__CTL_PING_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+	Hv__CtlPingResult *p;
+	char addr[300];
+
+	if (peer_address(arg, addr, sizeof(addr)))
+		return EXIT_FAILED;
+	pr.address = addr;
+	pr.name = (char *)arg;
+	pr.timeout_ms = (uint32_t)(secs * 1000);
+	q.req_case = HV__CTL_REQUEST__REQ_PING;
+	q.ping = &pr;
+	r = call(c, &q);
+	if (!r || r->reply->result_case != HV__CTL_REPLY__RESULT_PING)
+		return EXIT_FAILED;
+	p = r->reply->ping;
+	if (c->json) {
+		printf("{\"host\":");
+		json_str(p->host);
+		printf(",\"version\":");
+		json_str(p->hv_version);
+		printf(",\"protocol\":%u,\"address\":", p->version);
+		json_str(p->address);
+		printf(",\"connect_us\":%llu,\"rtt_us\":%llu}\n",
+		       (unsigned long long)p->connect_us,
+		       (unsigned long long)p->rtt_us);
+	} else {
+		printf("host      %s\nversion   %s\nprotocol  %u\naddress   "
+		       "%s\nconnect   %.3f ms (TCP and TLS)\nrtt       %.3f "
+		       "ms\n", p->host, p->hv_version, p->version, p->address,
+		       p->connect_us / 1000.0, p->rtt_us / 1000.0);
+	}
+	hv__ctl_server_message__free_unpacked(r, NULL);
+	return 0;
+}
+
 /* The console is the domain's own: hvdomctl on its domctl socket. */
 static int cmd_console(struct ctl *c, const char *dom, const char *argv0)
 {
@@ -511,6 +587,7 @@ int main(int argc, char **argv)
 	};
 	static struct ctl c;
 	const char *cmd, *argv0 = argv[0];
+	double ping_secs = 0;
 	int opt;
 
 	c.path = getenv("HV_CONTROL") ? getenv("HV_CONTROL") : DEFAULT_CONTROL;
@@ -566,6 +643,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: hvctl restore FILE [-p]\n");
 			return EXIT_USAGE;
 		}
+	} else if (!strcmp(cmd, "ping")) {
+		char *end = NULL;
+
+		if (argc == 3 && !strcmp(argv[1], "-t"))
+			ping_secs = strtod(argv[2], &end);
+		if ((argc != 1 && argc != 3) || argv[0][0] == '-' ||
+		    (argc == 3 && (!end || *end || !(ping_secs >= 0.1) ||
+				   ping_secs > 60))) {
+			fprintf(stderr, "usage: hvctl ping HOST[:PORT] "
+				"[-t SECS]   (0.1 to 60 s, default 10)\n");
+			return EXIT_USAGE;
+		}
 	} else if (!strcmp(cmd, "info") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "unpause") || !strcmp(cmd, "destroy") ||
 		   !strcmp(cmd, "console")) {
@@ -592,5 +681,7 @@ int main(int argc, char **argv)
 		return cmd_restore(&c, argv[0], argc == 2);
 	if (!strcmp(cmd, "console"))
 		return cmd_console(&c, argv[0], argv0);
+	if (!strcmp(cmd, "ping"))
+		return cmd_ping(&c, argv[0], ping_secs);
 	return cmd_dom(&c, cmd, argv[0]);
 }

@@ -265,7 +265,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct args a = { .idle_ms = IDLE_MS_DEFAULT };
-	struct hv_log log = { "hvdomctl", LOG_INFO };
+	struct hv_log log = {
+		.prefix = "hvdomctl", .level = LOG_INFO };
 	char exe[PATH_MAX], err[256];
 	struct domctl *d;
 	int opt, ret;

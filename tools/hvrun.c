@@ -38,7 +38,8 @@ struct console {
 	_Atomic bool save;		/* stopped to be saved */
 };
 
-static const struct hv_log run_log = { "hvrun", LOG_INFO };
+static const struct hv_log run_log = {
+	.prefix = "hvrun", .level = LOG_INFO };
 
 static void usage(FILE *f)
 {

@@ -61,6 +61,7 @@ int hvd_control_listen(struct hvd *h)
 
 static void client_close(struct hvd *h, struct hvd_client *c)
 {
+	hvd_peer_client_gone(h, c);
 	for (struct hvd_client **p = &h->clients; *p; p = &(*p)->next) {
 		if (*p == c) {
 			*p = c->next;
@@ -137,6 +138,17 @@ static bool hello(struct hvd *h, struct hvd_client *c, int status,
 	m.msg_case = HV__CTL_SERVER_MESSAGE__MSG_HELLO_REPLY;
 	m.hello_reply = &r;
 	return send_msg(h, c, &m) && status == 0;
+}
+
+void hvd_control_send_reply(struct hvd *h, struct hvd_client *c,
+			    Hv__CtlReply *r)
+{
+	Hv__CtlServerMessage m = HV__CTL_SERVER_MESSAGE__INIT;
+
+	m.msg_case = HV__CTL_SERVER_MESSAGE__MSG_REPLY;
+	m.reply = r;
+	if (!send_msg(h, c, &m))
+		client_close(h, c);
 }
 
 /* A protocol error after the hello: reply id 0, then close. */
@@ -322,6 +334,13 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 			ret = hvd_domain_restore(h, q->restore->path,
 						 q->restore->paused, &d, err,
 						 sizeof(err));
+		break;
+	case HV__CTL_REQUEST__REQ_PING:
+		ret = hvd_peer_ping(h, c, q->id, q->ping->address,
+				    q->ping->name, q->ping->timeout_ms, err,
+				    sizeof(err));
+		if (!ret)
+			return;	/* peer.c replies when it is done */
 		break;
 	case HV__CTL_REQUEST__REQ_HOST:
 		host_info(h, &hi);

@@ -21,7 +21,7 @@
 /* epoll tags: the data pointer of every watched fd points to one, the
  * first member of what it stands for. */
 enum hvd_tag_kind { HVD_TAG_CONTROL, HVD_TAG_SIGNAL, HVD_TAG_CLIENT,
-		    HVD_TAG_DOMAIN };
+		    HVD_TAG_DOMAIN, HVD_TAG_PEER };
 struct hvd_tag {
 	enum hvd_tag_kind kind;
 };
@@ -56,6 +56,7 @@ struct hvd {
 	bool quit;
 	struct hvd_client *clients;
 	struct hvd_tag control_tag, signal_tag;
+	struct hvd_peer *peer;		/* peer.c; NULL before hvd_peer_start */
 };
 
 struct hvd_client;
@@ -88,10 +89,36 @@ void hvd_control_accept(struct hvd *h);
 /* A client's fd is ready; returns false when it was closed. */
 void hvd_control_serve(struct hvd *h, struct hvd_client *c);
 void hvd_control_close_all(struct hvd *h);
+/* Sends a reply that was deferred (ping); closes @c when it cannot. */
+struct Hv__CtlReply;
+void hvd_control_send_reply(struct hvd *h, struct hvd_client *c,
+			    struct Hv__CtlReply *r);
+
+/* peer.c: the peer port and outgoing pings (docs/hvd.md, Peer port) */
+struct hvd_peer_opts {
+	const char *listen;	/* ADDR[:PORT], or "off"; NULL: default */
+	bool listen_explicit;	/* given: failing to serve it is fatal */
+	const char *key_path;	/* the cluster key */
+	unsigned timeout_ms;	/* for a handshake and hello */
+};
+/* Loads the key and listens; 0, or -errno after logging why (only for
+ * what @o asked for explicitly: the default port just stays off). */
+int hvd_peer_start(struct hvd *h, const struct hvd_peer_opts *o);
+/* An fd of the peer port's is ready (@t an HVD_TAG_PEER tag). */
+void hvd_peer_event(struct hvd *h, struct hvd_tag *t, uint32_t events);
+/* Starts a ping for control client @c's request @id; the reply is sent
+ * later through hvd_control_send_reply. 0, or -errno with @err. */
+int hvd_peer_ping(struct hvd *h, struct hvd_client *c, uint64_t id,
+		  const char *address, const char *name, uint32_t timeout_ms,
+		  char *err, size_t errlen);
+/* Control client @c is going away: its pings end without a reply. */
+void hvd_peer_client_gone(struct hvd *h, struct hvd_client *c);
+void hvd_peer_stop(struct hvd *h);
 
 /* hvd_conf.c: /etc/hv/hvd.conf; each string malloc'd, NULL when not set */
 struct hvd_conf {
 	char *name, *state_dir, *control, *listen, *hvdomain, *log_level;
+	char *cluster_key, *peer_timeout, *daemon, *pid_file, *log;
 };
 #define HVD_CONF_DEFAULT "/etc/hv/hvd.conf"
 /* Reads @path; a missing file is fine unless @must_exist. */

@@ -26,6 +26,11 @@ static const struct conf_key keys[] = {
 	{ "listen", offsetof(struct hvd_conf, listen) },
 	{ "hvdomain", offsetof(struct hvd_conf, hvdomain) },
 	{ "log_level", offsetof(struct hvd_conf, log_level) },
+	{ "cluster_key", offsetof(struct hvd_conf, cluster_key) },
+	{ "peer_timeout", offsetof(struct hvd_conf, peer_timeout) },
+	{ "daemon", offsetof(struct hvd_conf, daemon) },
+	{ "pid_file", offsetof(struct hvd_conf, pid_file) },
+	{ "log", offsetof(struct hvd_conf, log) },
 };
 
 static int on_setting(void *opaque, const char *key,
@@ -53,7 +58,8 @@ static int on_setting(void *opaque, const char *key,
 		return *slot ? 0 : -ENOMEM;
 	}
 	snprintf(e->reason, sizeof(e->reason), "unknown key '%s' (known: name, "
-		 "state_dir, control, listen, hvdomain, log_level)", key);
+		 "state_dir, control, listen, hvdomain, log_level, cluster_key, "
+		 "peer_timeout, daemon, pid_file, log)", key);
 	return -EINVAL;
 }
 
@@ -104,5 +110,10 @@ void hvd_conf_free(struct hvd_conf *c)
 	free(c->listen);
 	free(c->hvdomain);
 	free(c->log_level);
+	free(c->cluster_key);
+	free(c->peer_timeout);
+	free(c->daemon);
+	free(c->pid_file);
+	free(c->log);
 	memset(c, 0, sizeof(*c));
 }

@@ -15,8 +15,12 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include "hvd.h"
+#include "atomic_file.h"
+#include "peer/peer_tls.h"
 
 #define EXIT_USAGE 2
 
@@ -36,11 +40,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: hvd [--name NAME] [--state-dir DIR] [--control SOCKET]\n"
-"           [--listen ADDR:PORT] [--hvdomain PATH] [--ready-fd FD]\n"
+"           [--listen ADDR[:PORT]|off] [--cluster-key FILE]\n"
+"           [--peer-timeout SECS] [--hvdomain PATH] [--ready-fd FD]\n"
+"           [--daemon] [--pid-file FILE] [--log stderr|syslog]\n"
 "           [--config FILE] [-v|-q]\n"
 "The hv host daemon (docs/hvd.md). Defaults: --name the host name,\n"
-"--state-dir /var/lib/hv, --control /run/hv/hvd.sock, port 7800;\n"
-"the same keys in --config FILE (default " HVD_CONF_DEFAULT ", if present).\n");
+"--state-dir /var/lib/hv, --control /run/hv/hvd.sock, the peer port on\n"
+"0.0.0.0:7800 when the cluster key (" PEER_KEY_DEFAULT ") is there,\n"
+"--peer-timeout 10, --pid-file /run/hv/hvd.pid with --daemon, --log\n"
+"stderr (syslog with --daemon); the same keys in --config FILE (default\n"
+HVD_CONF_DEFAULT ", if present).\n");
 }
 
 /* The hvdomain next to us (BUILD/bin), else the one on PATH. */
@@ -104,12 +113,102 @@ static int loop(struct hvd *h)
 			case HVD_TAG_DOMAIN:
 				hvd_domain_event(h, (struct hvd_domain *)t);
 				break;
+			case HVD_TAG_PEER:
+				hvd_peer_event(h, t, evs[i].events);
+				break;
 			}
 			/* what a handler freed may be in evs: start over */
 			break;
 		}
 	}
 	return 0;
+}
+
+/* "yes"/"no" of a config key: 1, 0, or -1. */
+static int yes_no(const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		return 1;
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		return 0;
+	return -1;
+}
+
+/* @p made absolute (a daemon runs in /): @p itself, or @buf. */
+static const char *absolute(const char *p, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (!p || p[0] == '/' || !getcwd(cwd, sizeof(cwd)) ||
+	    strlen(cwd) + strlen(p) + 2 > len)
+		return p;
+	strcpy(buf, cwd);
+	strcat(buf, "/");
+	strcat(buf, p);
+	return buf;
+}
+
+/*
+ * --daemon: forks; the parent waits until the child says "ready" on a
+ * pipe (its control socket listens) and returns 0, or returns 1 when the
+ * child exits or closes the pipe first (its error went to our stderr,
+ * which it shares until it is ready). The child returns -1 with the
+ * pipe's write end in *notify_fd, in a session of its own, in /.
+ */
+static int daemonize(int *notify_fd)
+{
+	int p[2], st;
+	char line[8];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		fprintf(stderr, "hvd: --daemon: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "hvd: --daemon: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		*notify_fd = p[1];
+		setsid();
+		if (chdir("/") < 0)
+			fprintf(stderr, "hvd: chdir /: %s\n", strerror(errno));
+		return -1;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], line, sizeof(line));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n > 0 && !strncmp(line, "ready\n", (size_t)n))
+		return 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	fprintf(stderr, "hvd: --daemon: hvd %s before it was ready\n",
+		WIFEXITED(st) ? "exited" : "was killed");
+	return 1;
+}
+
+/* The daemon is ready: stdio to /dev/null (stderr only when it is not
+ * the log), the parent told. */
+static void detach(int notify_fd, bool keep_stderr)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (!keep_stderr)
+			dup2(null, 2);
+		close(null);
+	}
+	/* a parent that is gone has nobody to tell: nothing to do */
+	(void)!write(notify_fd, "ready\n", 6);
+	close(notify_fd);
 }
 
 int main(int argc, char **argv)
@@ -119,25 +218,35 @@ int main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "cluster-key", required_argument, NULL, 'k' },
+		{ "peer-timeout", required_argument, NULL, 't' },
 		{ "hvdomain", required_argument, NULL, 'H' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char host[HOST_NAME_MAX + 1], self[PATH_MAX];
+	static char abs_state[PATH_MAX], abs_ctl[PATH_MAX], abs_key[PATH_MAX],
+		    abs_pid[PATH_MAX], abs_hvdomain[PATH_MAX];
 	struct hvd h = {
 		.state_dir = "/var/lib/hv", .control_path = "/run/hv/hvd.sock",
 		.log = { .prefix = "hvd", .level = LOG_INFO },
 		.epfd = -1, .control_fd = -1, .sig_fd = -1,
 	};
-	const char *listen_addr = NULL, *conf_path = NULL;
+	struct hvd_peer_opts peer = { .key_path = PEER_KEY_DEFAULT };
+	const char *listen_addr = NULL, *conf_path = NULL, *pid_file = NULL;
+	const char *log_sink = NULL, *peer_timeout = NULL;
 	struct hvd_conf conf;
-	char err[512];
-	int ready_fd = -1;
+	char err[512], pid_text[24];
+	int ready_fd = -1, notify_fd = -1, daemon_mode = 0;
 	bool state_dir_set = false, control_set = false, level_set = false;
+	bool key_set = false, pid_written = false;
 	sigset_t set;
-	int opt, ret;
+	int opt, ret, status = 1;
 
 	while ((opt = getopt_long(argc, argv, "vqh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -145,9 +254,14 @@ int main(int argc, char **argv)
 		case 's': h.state_dir = optarg; state_dir_set = true; break;
 		case 'c': h.control_path = optarg; control_set = true; break;
 		case 'l': listen_addr = optarg; break;
+		case 'k': peer.key_path = optarg; key_set = true; break;
+		case 't': peer_timeout = optarg; break;
 		case 'H': h.hvdomain = optarg; break;
 		case 'r': ready_fd = atoi(optarg); break;
 		case 'C': conf_path = optarg; break;
+		case 'd': daemon_mode = 1; break;
+		case 'p': pid_file = optarg; break;
+		case 'L': log_sink = optarg; break;
 		case 'v': h.log.level = LOG_DEBUG; level_set = true; break;
 		case 'q': h.log.level = LOG_WARN; level_set = true; break;
 		case 'h': usage(stdout); return 0;
@@ -164,6 +278,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hvd: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (!conf_path)
+		conf_path = HVD_CONF_DEFAULT;
 	if (!h.name)
 		h.name = conf.name;
 	if (conf.state_dir && !state_dir_set)
@@ -172,8 +288,27 @@ int main(int argc, char **argv)
 		h.control_path = conf.control;
 	if (!listen_addr)
 		listen_addr = conf.listen;
+	if (conf.cluster_key && !key_set) {
+		peer.key_path = conf.cluster_key;
+		key_set = true;
+	}
+	if (!peer_timeout)
+		peer_timeout = conf.peer_timeout;
+	if (!pid_file)
+		pid_file = conf.pid_file;
+	if (!log_sink)
+		log_sink = conf.log;
 	if (!h.hvdomain)
 		h.hvdomain = conf.hvdomain;
+	if (conf.daemon && !daemon_mode) {
+		daemon_mode = yes_no(conf.daemon);
+		if (daemon_mode < 0) {
+			fprintf(stderr, "hvd: %s: daemon '%s': want yes or "
+				"no\n", conf_path, conf.daemon);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
 	if (conf.log_level && !level_set) {
 		static const char *const levels[] = { "error", "warning",
 						      "info", "debug" };
@@ -184,25 +319,72 @@ int main(int argc, char **argv)
 				l = i;
 		if (l < 0) {
 			fprintf(stderr, "hvd: %s: log_level '%s': want error, "
-				"warning, info or debug\n", conf_path ?
-				conf_path : HVD_CONF_DEFAULT, conf.log_level);
-			return EXIT_USAGE;
+				"warning, info or debug\n", conf_path,
+				conf.log_level);
+			status = EXIT_USAGE;
+			goto out;
 		}
 		h.log.level = (enum log_level)l;
 	}
+	if (log_sink && strcmp(log_sink, "stderr") &&
+	    strcmp(log_sink, "syslog")) {
+		fprintf(stderr, "hvd: --log %s: want stderr or syslog\n",
+			log_sink);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (peer_timeout) {
+		char *end;
+		double secs = strtod(peer_timeout, &end);
+
+		if (*end || end == peer_timeout || !(secs >= 0.1) ||
+		    secs > 3600) {
+			fprintf(stderr, "hvd: --peer-timeout %s: want seconds "
+				"from 0.1 to 3600\n", peer_timeout);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		peer.timeout_ms = (unsigned)(secs * 1000);
+	}
+	if (daemon_mode && !log_sink)
+		log_sink = "syslog";
+	peer.listen = listen_addr;
+	peer.listen_explicit = listen_addr != NULL || key_set;
 	if (!h.name) {
 		gethostname(host, sizeof(host) - 1);
 		h.name = host;
 	}
 	if (!h.hvdomain)
 		h.hvdomain = find_hvdomain(self, sizeof(self));
-	if (listen_addr)
-		log_warn(&h.log, "--listen %s: the peer port is not served "
-			 "yet (docs/hvd.md)", listen_addr);
+	if (daemon_mode) {
+		/* a daemon runs in /: every path absolute first */
+		if (!pid_file)
+			pid_file = "/run/hv/hvd.pid";
+		h.state_dir = absolute(h.state_dir, abs_state,
+				       sizeof(abs_state));
+		h.control_path = absolute(h.control_path, abs_ctl,
+					  sizeof(abs_ctl));
+		peer.key_path = absolute(peer.key_path, abs_key,
+					 sizeof(abs_key));
+		pid_file = absolute(pid_file, abs_pid, sizeof(abs_pid));
+		if (strchr(h.hvdomain, '/'))
+			h.hvdomain = absolute(h.hvdomain, abs_hvdomain,
+					      sizeof(abs_hvdomain));
+		ret = daemonize(&notify_fd);
+		if (ret >= 0) {
+			status = ret;	/* the parent */
+			goto out;
+		}
+	}
+	if (log_sink && !strcmp(log_sink, "syslog")) {
+		/* a daemon's caller sees its start too, until it is ready */
+		hv_log_open_syslog("hvd");
+		h.log.sink = daemon_mode ? HV_LOG_BOTH : HV_LOG_SYSLOG;
+	}
 	if (mkdir(h.state_dir, 0700) < 0 && errno != EEXIST) {
 		log_err(&h.log, "--state-dir %s: %s", h.state_dir,
 			strerror(errno));
-		return 1;
+		goto out;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -217,15 +399,35 @@ int main(int argc, char **argv)
 	if (h.epfd < 0 || h.sig_fd < 0 ||
 	    hvd_watch(&h, h.sig_fd, &h.signal_tag)) {
 		log_err(&h.log, "epoll/signalfd: %s", strerror(errno));
-		return 1;
+		goto out;
 	}
-	ret = hvd_registry_load(&h);
+	ret = hvd_peer_start(&h, &peer);
+	if (!ret)
+		ret = hvd_registry_load(&h);
 	if (!ret)
 		ret = hvd_control_listen(&h);
-	if (ret)
-		return 1;
-	log_info(&h.log, "%s on %s: state %s, control %s", HVD_VERSION,
-		 h.name, h.state_dir, h.control_path);
+	if (!ret && pid_file) {
+		snprintf(pid_text, sizeof(pid_text), "%d\n", (int)getpid());
+		ret = atomic_file_write(pid_file, pid_text, strlen(pid_text),
+					0644, err, sizeof(err));
+		if (ret)
+			log_err(&h.log, "--pid-file %s", err);
+		pid_written = ret == 0;
+	}
+	if (ret) {
+		hvd_control_close_all(&h);
+		hvd_peer_stop(&h);
+		hvd_registry_free(&h);
+		goto out;
+	}
+	/* ready: from here on, lines go where --log says alone */
+	if (h.log.sink == HV_LOG_BOTH)
+		h.log.sink = HV_LOG_SYSLOG;
+	log_info(&h.log, "%s on %s: state %s, control %s%s", HVD_VERSION,
+		 h.name, h.state_dir, h.control_path, daemon_mode ?
+		 ", daemon" : "");
+	if (notify_fd >= 0)
+		detach(notify_fd, h.log.sink == HV_LOG_STDERR);
 	if (ready_fd > 2) {
 		/* the control socket listens: clients may connect */
 		if (write(ready_fd, "ready\n", 6) != 6)
@@ -233,8 +435,13 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	ret = loop(&h);
+	status = ret ? 1 : 0;
 	hvd_control_close_all(&h);
+	hvd_peer_stop(&h);
 	hvd_registry_free(&h);
+	if (pid_written)
+		unlink(pid_file);
+out:
 	hvd_conf_free(&conf);
-	return ret ? 1 : 0;
+	return status;
 }

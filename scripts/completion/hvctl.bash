@@ -12,7 +12,7 @@ _hvctl()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="list info create pause unpause destroy save restore console host keygen"
+	local cmds="list info create pause unpause destroy save restore console host ping keygen"
 	local i cmd=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -40,6 +40,14 @@ _hvctl()
 		fi ;;
 	create|restore) _filedir ;;
 	keygen) COMPREPLY=($(compgen -W "--force" -- "$cur")); _filedir ;;
+	ping)
+		if [[ $prev == -t ]]; then
+			return
+		elif ((cword == i + 1)); then
+			_known_hosts_real -- "$cur"
+		else
+			COMPREPLY=($(compgen -W "-t" -- "$cur"))
+		fi ;;
 	esac
 } &&
 	complete -F _hvctl hvctl

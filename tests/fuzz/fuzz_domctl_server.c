@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct hv_machine_config cfg = {
 	.vcpus = 2, .ram_size = 16ull << 20, .incoming = true,
 };
-static const struct hv_log log_quiet = { "fuzz", LOG_ERR };
+static const struct hv_log log_quiet = {
+	.prefix = "fuzz", .level = LOG_ERR };
 static struct hv_machine *machine;
 static struct domain dom;
 

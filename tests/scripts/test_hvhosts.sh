@@ -213,7 +213,8 @@ pids+=("$pid")
 ctl=$(env_of hostC_CONTROL) log=$(env_of hostC_LOG)
 [ -S "$ctl" ] || fail "hvd returned before $ctl existed"
 want="args: --name hostC --state-dir $(env_of hostC_STATE) --control $ctl"
-want="$want --listen 10.77.0.3:7800 --ready-fd 3 --log-level debug"
+want="$want --listen 10.77.0.3:7800 --cluster-key $D/cluster.key"
+want="$want --ready-fd 3 --log-level debug"
 grep -qxF "$want" "$log" || fail "hvd's arguments: $(cat "$log")"
 grep -qx "addr: 10.77.0.3/24" "$log" || fail "hvd's address: $(cat "$log")"
 if HVD=$tmp/fake-hvd hv hvd --prefix "$P" hostC >"$tmp/hvd2.out" 2>&1; then

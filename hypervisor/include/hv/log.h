@@ -11,10 +11,21 @@
 
 enum log_level { LOG_ERR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* Where lines go. syslog: priorities LOG_ERR, LOG_WARNING, LOG_INFO,
+ * LOG_DEBUG of syslog(3), facility daemon; call hv_log_open_syslog once
+ * first. Both: a daemon that is starting, whose errors its caller must
+ * see as well. */
+enum hv_log_sink { HV_LOG_STDERR = 0, HV_LOG_SYSLOG, HV_LOG_BOTH };
+
 struct hv_log {
 	const char *prefix;	/* borrowed; e.g. "hvrun" */
 	enum log_level level;	/* messages above this level are dropped */
+	enum hv_log_sink sink;
 };
+
+/* openlog(@ident (borrowed, kept by libc), LOG_PID | LOG_NDELAY,
+ * LOG_DAEMON): for a process whose loggers use HV_LOG_SYSLOG. */
+void hv_log_open_syslog(const char *ident);
 
 void hv_logv(const struct hv_log *log, enum log_level lvl, const char *fmt,
 	     va_list ap) __attribute__((format(printf, 3, 0)));

@@ -24,7 +24,8 @@
 #include "proto/state.pb-c.h"
 #include "test_dir.h"
 
-static const struct hv_log quiet = { "test", LOG_ERR };
+static const struct hv_log quiet = {
+	.prefix = "test", .level = LOG_ERR };
 static char err[DOMAIN_CONFIG_ERR_LEN];
 
 #define MIN_CFG	"name = \"a\"\nkernel = \"/k\"\n"

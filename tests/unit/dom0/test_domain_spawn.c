@@ -23,7 +23,8 @@
 #include "domain_spawn.h"
 #include "test_dir.h"
 
-static const struct hv_log quiet = { "test", LOG_ERR };
+static const struct hv_log quiet = {
+	.prefix = "test", .level = LOG_ERR };
 
 /* Writes an executable script dir/NAME with BODY; returns its path. */
 static const char *script(const char *name, const char *body)

@@ -14,7 +14,8 @@
 #include "domain/state_pb.h"
 #include "proto/state.pb-c.h"
 
-static const struct hv_log quiet = { "test_state_pb", LOG_ERR };
+static const struct hv_log quiet = {
+	.prefix = "test_state_pb", .level = LOG_ERR };
 
 static void fill_ctx(struct cpu_context *c)
 {
