@@ -31,6 +31,10 @@ struct ctl {
 	const char *path;
 	bool json;
 	uint64_t next_id;
+	/* the progress line on a terminal (stderr) */
+	bool tty, shown;
+	unsigned pct;			/* never goes back for one domain */
+	char pct_domain[64];
 	uint8_t buf[DOMCTL_RECV_BUF];
 };
 
@@ -47,6 +51,9 @@ static void usage(FILE *f)
 "  save DOM FILE [-c]        save it to FILE (on hvd's host) and destroy\n"
 "                            it; -c: keep it running\n"
 "  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
+"  host save-all             managed save: every running or paused domain\n"
+"                            saved into the state dir and stopped; the next\n"
+"                            hvd start restores them (docs/operations.md)\n"
 "  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
 "  host                      this host: name, version, capacity\n"
 "  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
@@ -128,6 +135,60 @@ static int connect_hvd(struct ctl *c)
 	return ret;
 }
 
+/* JSON string with the escapes a name or path may need. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/*
+ * A progress record: with --json one object a line on stdout; on a
+ * terminal one line on stderr redrawn in place; otherwise nothing.
+ */
+static void show_progress(struct ctl *c, const Hv__CtlProgress *p)
+{
+	unsigned pct = 0;
+
+	if (c->json) {
+		printf("{\"progress\":{\"domain\":");
+		json_str(p->domain);
+		printf(",\"phase\":");
+		json_str(p->phase);
+		printf(",\"done\":%llu,\"total\":%llu}}\n",
+		       (unsigned long long)p->done,
+		       (unsigned long long)p->total);
+		fflush(stdout);
+		return;
+	}
+	if (!c->tty)
+		return;
+	if (strcmp(c->pct_domain, p->domain)) {
+		snprintf(c->pct_domain, sizeof(c->pct_domain), "%s",
+			 p->domain);
+		c->pct = 0;
+	}
+	if (p->total)
+		pct = (unsigned)(p->done * 100 / p->total);
+	if (pct > c->pct)
+		c->pct = pct;
+	if (p->total)
+		fprintf(stderr, "\r\033[K%s: %s %llu/%llu MiB %u%%", p->domain,
+			p->phase, (unsigned long long)(p->done >> 20),
+			(unsigned long long)(p->total >> 20), c->pct);
+	else
+		fprintf(stderr, "\r\033[K%s: %s", p->domain, p->phase);
+	c->shown = true;
+}
+
 /* Sends @q and returns its reply envelope (status 0), or NULL after
  * printing hvd's error. */
 static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
@@ -146,7 +207,14 @@ static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
 		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_REPLY &&
 		    (r->reply->id == q->id || r->reply->id == 0))
 			break;
-		hv__ctl_server_message__free_unpacked(r, NULL);	/* progress */
+		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_PROGRESS &&
+		    r->progress->id == q->id)
+			show_progress(c, r->progress);
+		hv__ctl_server_message__free_unpacked(r, NULL);
+	}
+	if (c->shown) {
+		fprintf(stderr, "\r\033[K");
+		c->shown = false;
 	}
 	if (r && r->reply->status) {
 		fprintf(stderr, "hvctl: %s\n", *r->reply->error ?
@@ -157,9 +225,11 @@ static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
 	return r;
 }
 
-static const char *state_name(Hv__DomainState s)
+static const char *state_name(const Hv__CtlDomainInfo *i)
 {
-	switch (s) {
+	if (i->saved)
+		return "saved";
+	switch (i->state) {
 	case HV__DOMAIN_STATE__STATE_CREATED: return "created";
 	case HV__DOMAIN_STATE__STATE_RUNNING: return "running";
 	case HV__DOMAIN_STATE__STATE_PAUSED: return "paused";
@@ -178,21 +248,6 @@ static void uuid_str(const ProtobufCBinaryData *u, char out[37])
 		snprintf(out, 37, "-");
 }
 
-/* JSON string with the escapes a name or path may need. */
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_info_json(const Hv__CtlDomainInfo *i)
 {
 	char u[37];
@@ -201,8 +256,13 @@ static void print_info_json(const Hv__CtlDomainInfo *i)
 	printf("{\"id\":%u,\"name\":", i->domid);
 	json_str(i->name);
 	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"code\":%d,\"vcpus\":%u,"
-	       "\"memory_mib\":%llu,\"pid\":%u}", u, state_name(i->state),
-	       i->code, i->vcpus, (unsigned long long)i->memory_mib, i->pid);
+	       "\"memory_mib\":%llu,\"pid\":%u,\"operation\":", u,
+	       state_name(i), i->code, i->vcpus,
+	       (unsigned long long)i->memory_mib, i->pid);
+	json_str(i->operation);
+	printf(",\"saved_error\":");
+	json_str(i->saved_error);
+	putchar('}');
 }
 
 static void print_row(const Hv__CtlDomainInfo *i)
@@ -210,9 +270,9 @@ static void print_row(const Hv__CtlDomainInfo *i)
 	char u[37];
 
 	uuid_str(&i->uuid, u);
-	printf("%-4u %-20s %-9s %5u %8llu %8u  %s\n", i->domid, i->name,
-	       state_name(i->state), i->vcpus,
-	       (unsigned long long)i->memory_mib, i->pid, u);
+	printf("%-4u %-20s %-9s %5u %8llu %8u  %s%s%s\n", i->domid, i->name,
+	       state_name(i), i->vcpus, (unsigned long long)i->memory_mib,
+	       i->pid, u, *i->operation ? "  " : "", i->operation);
 }
 
 static void print_header(void)
@@ -376,6 +436,17 @@ static int cmd_restore(struct ctl *c, const char *file, bool paused)
 	return print_info_reply(c, call(c, &q));
 }
 
+/* Managed save of every domain (docs/operations.md). */
+static int cmd_save_all(struct ctl *c)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlSaveAllRequest sa = HV__CTL_SAVE_ALL_REQUEST__INIT;
+
+	q.req_case = HV__CTL_REQUEST__REQ_SAVE_ALL;
+	q.save_all = &sa;
+	return print_info_reply(c, call(c, &q));
+}
+
 static int cmd_host(struct ctl *c)
 {
 	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
@@ -534,7 +605,9 @@ int main(int argc, char **argv)
 		}
 		return cmd_keygen(file ? file : "/etc/hv/cluster.key", force);
 	}
-	if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
+	if (!strcmp(cmd, "host") && argc == 1 && !strcmp(argv[0], "save-all")) {
+		cmd = "save-all";
+	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
 		if (argc) {
 			fprintf(stderr, "hvctl %s: takes no arguments\n", cmd);
 			return EXIT_USAGE;
@@ -566,8 +639,11 @@ int main(int argc, char **argv)
 			"lists them)\n", cmd);
 		return EXIT_USAGE;
 	}
+	c.tty = isatty(STDERR_FILENO);
 	if (connect_hvd(&c))
 		return EXIT_FAILED;
+	if (!strcmp(cmd, "save-all"))
+		return cmd_save_all(&c);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&c);
 	if (!strcmp(cmd, "host"))

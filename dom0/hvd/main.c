@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,6 +104,9 @@ static int loop(struct hvd *h)
 				break;
 			case HVD_TAG_DOMAIN:
 				hvd_domain_event(h, (struct hvd_domain *)t);
+				break;
+			case HVD_TAG_OP:
+				hvd_op_event(h, (struct hvd_op *)t);
 				break;
 			}
 			/* what a handler freed may be in evs: start over */
@@ -211,6 +215,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* the hvdomains a restore helper starts become ours when it ends */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn(&h.log, "PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 	h.epfd = epoll_create1(EPOLL_CLOEXEC);
 	h.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	h.signal_tag.kind = HVD_TAG_SIGNAL;
@@ -224,6 +231,7 @@ int main(int argc, char **argv)
 		ret = hvd_control_listen(&h);
 	if (ret)
 		return 1;
+	hvd_op_restore_saved(&h);	/* managed saves, beside the loop */
 	log_info(&h.log, "%s on %s: state %s, control %s", HVD_VERSION,
 		 h.name, h.state_dir, h.control_path);
 	if (ready_fd > 2) {
@@ -233,6 +241,7 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	ret = loop(&h);
+	hvd_op_kill_all(&h);
 	hvd_control_close_all(&h);
 	hvd_registry_free(&h);
 	hvd_conf_free(&conf);
