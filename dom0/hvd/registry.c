@@ -522,6 +522,8 @@ int hvd_domain_adopt(struct hvd *h, const char *uuid, struct hvd_domain *into,
 		dom->pid = n > 0 ? (pid_t)strtol((num[n] = '\0', num), NULL,
 						 10) : 0;
 	}
+	/* the helper's child, ours since it exited (PR_SET_CHILD_SUBREAPER) */
+	dom->child = true;
 	ret = attach(h, dom);
 	if (ret) {
 		snprintf(err, errlen, "connecting to the restored domain: %s",

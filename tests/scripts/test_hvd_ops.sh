@@ -1,0 +1,191 @@
+#!/bin/bash
+# hvd's long operations beside its loop (docs/hvd.md): while a big save
+# (256 MiB populated) runs, list, info and pause of another domain
+# answer before it ends, and
+# the busy domain refuses pause with "save in progress"; progress comes as
+# JSON lines with --json, as a line redrawn in place on a terminal and not
+# at all otherwise; a save or restore whose helper is killed ends in an
+# error with the guest running in exactly one place; a client that leaves
+# mid-save does not stop it; a save and a restore run at once; a restore's
+# refusal reason reaches hvctl.
+# usage: tests/scripts/test_hvd_ops.sh BUILD   (exit 77: skipped)
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${1:?usage: $0 BUILD}
+. tests/scripts/lib-hvrun.sh
+. tests/scripts/lib-hvdomain.sh
+need_hvdomain dirtier
+HVD=$BUILD/bin/hvd
+HVCTL=$(realpath -m "$BUILD/bin/hvctl")
+for b in "$HVD" "$HVCTL"; do
+	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
+done
+hvdomain_setup
+export HV_CONTROL=$tmp/hvd.sock
+mkfifo "$tmp/ready"
+"$HVD" --name hostA --state-dir "$tmp/state" --control "$HV_CONTROL" \
+	--ready-fd 3 3>"$tmp/ready" >"$tmp/hvd.log" 2>&1 &
+hvd_pid=$!
+pids+=("$hvd_pid")
+read -r line <"$tmp/ready"
+[ "$line" = ready ] || { fail "hvd did not start"; exit 1; }
+
+field() {
+	"$HVCTL" --json info "$1" | python3 -c \
+		"import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+# helper: the save/restore helper hvd forked (a child named hvd)
+helper() { pgrep -P "$hvd_pid" -x hvd; }
+# hvdomains: how many hvdomains run on our state dir
+hvdomains() { pgrep -fc "hvdomain.*$tmp/state" || true; }
+
+cat >"$tmp/big.cfg" <<CFG
+name = "big"
+memory = 1100
+kernel = "$GUESTDIR/dirtier.elf"
+cmdline = "ws=256M ticks=0 tick_ms=50 pattern=sparse"
+CFG
+cat >"$tmp/dirty.cfg" <<CFG
+name = "dirty1"
+memory = 64
+kernel = "$GUESTDIR/dirtier.elf"
+cmdline = "ws=8M ticks=0 tick_ms=20"
+CFG
+"$HVCTL" create "$tmp/big.cfg" >/dev/null || fail "create big"
+"$HVCTL" create "$tmp/dirty.cfg" >/dev/null || fail "create dirty1"
+# the console's stdin stays open (fd 4): quiet for seconds while the
+# dirtier fills its working set, it would end at EOF
+mkfifo "$tmp/hold"
+exec 4<>"$tmp/hold"
+"$HVCTL" console big <&4 >"$tmp/big.con" 2>"$tmp/big.con.err" &
+pids+=("$!")
+wait_for_text "$tmp/big.con" "^tick 1 " "$!" 60 || fail "big: no tick: $(cat "$tmp/big.con" "$tmp/big.con.err")"
+
+echo "== a big save does not block the loop"
+"$HVCTL" --json save big "$tmp/big.sav" >"$tmp/save.json" 2>"$tmp/save.err" &
+save=$!
+pids+=("$save")
+wait_for_text "$tmp/save.json" '"progress"' "$save" 30 ||
+	fail "no progress from the save: $(cat "$tmp/save.err")"
+"$HVCTL" list >"$tmp/list.out" || fail "list during the save"
+"$HVCTL" pause dirty1 >/dev/null || fail "pause dirty1 during the save"
+"$HVCTL" unpause dirty1 >/dev/null || fail "unpause dirty1 during the save"
+"$HVCTL" pause big 2>"$tmp/busy.err" && fail "pause of a domain being saved"
+op=$(field big operation)
+# the ordering: all of that answered while the save still ran
+kill -0 "$save" 2>/dev/null || fail "the save ended before list/pause answered"
+grep -q '^{}$' "$tmp/save.json" && fail "the save replied before list/pause"
+grep -qE '^[0-9]+ +big +(running|paused) .*  save$' "$tmp/list.out" ||
+	fail "list does not show the save: $(cat "$tmp/list.out")"
+[ "$op" = save ] || fail "info: operation '$op'"
+grep -q 'domain big: save in progress' "$tmp/busy.err" ||
+	fail "busy: $(cat "$tmp/busy.err")"
+wait_exit "$save" 60
+[ "$rc" = 0 ] || fail "save: exit $rc: $(cat "$tmp/save.err")"
+python3 - "$tmp/save.json" <<'PY' || fail "save's JSON progress"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+prog = [l["progress"] for l in lines[:-1]]
+assert lines[-1] == {}, lines[-1]
+assert len(prog) >= 10, len(prog)
+last = {}
+for p in prog:
+    assert p["domain"] == "big" and p["done"] <= p["total"], p
+    assert p["done"] >= last.get(p["phase"], 0), p
+    last[p["phase"]] = p["done"]
+assert prog[-1]["done"] == prog[-1]["total"] >= 256 << 20, prog[-1]
+print("%d progress records, %d MiB" % (len(prog), prog[-1]["total"] >> 20))
+PY
+"$HVCTL" info big >/dev/null 2>&1 && fail "big listed after its save"
+echo "meanwhile: $(cat "$tmp/busy.err")"
+
+echo "== progress: none off a terminal, a line on one"
+"$HVCTL" save dirty1 "$tmp/d1.sav" -c >/dev/null 2>"$tmp/quiet.err" ||
+	fail "save -c dirty1"
+[ -s "$tmp/quiet.err" ] && fail "progress noise off a terminal: $(cat "$tmp/quiet.err")"
+python3 - "$HVCTL" "$tmp/d1b.sav" <<'PY' || fail "no progress line on a terminal"
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.run([sys.argv[1], "save", "dirty1", sys.argv[2], "-c"],
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=slave, timeout=60)
+os.close(slave)
+out = b""
+try:
+    while True:
+        b = os.read(master, 4096)
+        if not b:
+            break
+        out += b
+except OSError:
+    pass
+assert p.returncode == 0, p.returncode
+assert b"\r" in out and b"dirty1: saving memory" in out and b"MiB" in out, out
+assert b"100%" in out, out
+PY
+[ "$(field dirty1 state)" = running ] || fail "dirty1 not running after -c"
+
+echo "== a restore's refusal reason reaches hvctl"
+head -c 100000 "$tmp/big.sav" >"$tmp/short.sav"
+"$HVCTL" restore "$tmp/short.sav" 2>"$tmp/short.err" && fail "restored a cut file"
+grep -q 'truncated\|end of' "$tmp/short.err" || fail "reason: $(cat "$tmp/short.err")"
+echo "cut file: $(cat "$tmp/short.err")"
+[ "$(hvdomains)" = 1 ] || fail "a failed restore left an hvdomain"
+
+echo "== a restore helper killed: nothing left"
+"$HVCTL" --json restore "$tmp/big.sav" >"$tmp/r1.json" 2>"$tmp/r1.err" &
+r=$!
+pids+=("$r")
+wait_for_text "$tmp/r1.json" '"progress"' "$r" 30 || fail "restore: no progress"
+kill -KILL "$(helper)"
+wait_exit "$r" 30
+[ "$rc" = 1 ] || fail "restore with its helper killed: exit $rc"
+grep -q 'helper killed by signal 9' "$tmp/r1.err" || fail "r1: $(cat "$tmp/r1.err")"
+"$HVCTL" info big >/dev/null 2>&1 && fail "a half restored big is listed"
+[ "$(hvdomains)" = 1 ] || fail "the half restored hvdomain runs on"
+[ "$(ls "$tmp/state/domains" | wc -l)" = 1 ] || fail "state dir: $(ls "$tmp/state/domains")"
+
+echo "== a restore and a save at once"
+"$HVCTL" --json restore "$tmp/big.sav" >"$tmp/r2.json" 2>"$tmp/r2.err" &
+r=$!
+pids+=("$r")
+wait_for_text "$tmp/r2.json" '"progress"' "$r" 30 || fail "restore: no progress"
+"$HVCTL" save dirty1 "$tmp/d1c.sav" -c || fail "save during a restore"
+kill -0 "$r" 2>/dev/null || fail "the restore ended before the save"
+wait_exit "$r" 60
+[ "$rc" = 0 ] || fail "restore: $(cat "$tmp/r2.err")"
+[ "$(field big state)" = running ] || fail "big not running after restore"
+
+echo "== a save helper killed: the guest runs on"
+"$HVCTL" --json save big "$tmp/big2.sav" >"$tmp/s2.json" 2>"$tmp/s2.err" &
+s=$!
+pids+=("$s")
+wait_for_text "$tmp/s2.json" '"progress"' "$s" 30 || fail "save: no progress"
+kill -KILL "$(helper)"
+wait_exit "$s" 30
+[ "$rc" = 1 ] || fail "save with its helper killed: exit $rc"
+grep -q 'killed by signal 9 (SIGKILL); the domain runs on' "$tmp/s2.err" ||
+	fail "s2: $(cat "$tmp/s2.err")"
+[ -e "$tmp/big2.sav" ] && fail "a half written save file is left"
+[ "$(field big state)" = running ] || fail "big: $(field big state)"
+[ "$(field big operation)" = "" ] || fail "big still busy"
+
+echo "== a client gone mid-save: the save completes"
+"$HVCTL" --json save big "$tmp/big3.sav" >"$tmp/s3.json" 2>&1 &
+s=$!
+pids+=("$s")
+wait_for_text "$tmp/s3.json" '"progress"' "$s" 30 || fail "save: no progress"
+kill -KILL "$s"
+wait_for_text "$tmp/hvd.log" "big: saved to $tmp/big3.sav" "$hvd_pid" 60 ||
+	fail "the save did not complete without its client"
+"$HVCTL" info big >/dev/null 2>&1 && fail "big listed after its save"
+[ -s "$tmp/big3.sav" ] || fail "no big3.sav"
+
+kill -TERM "$hvd_pid"
+wait "$hvd_pid"
+[ "$(hvdomains)" = 1 ] || fail "hvdomains: $(hvdomains)"
+for f in "$tmp"/*.log; do
+	san_report "$f" && fail "sanitizer report in $f"
+done
+[ $failed = 0 ] && echo "hvd operations: all ok"
+exit $failed
