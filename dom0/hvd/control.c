@@ -169,6 +169,10 @@ static void fill_info(Hv__CtlDomainInfo *i, const struct hvd_domain *d)
 	i->uuid.len = 16;
 	i->name = (char *)d->name;
 	i->state = (Hv__DomainState)d->st.state;
+	/* restored paused (restore -p, a managed save of a paused domain):
+	 * to the admin it is paused, and unpause resumes it */
+	if (d->st.state == DOMCTL_STATE_INCOMING && !d->op)
+		i->state = HV__DOMAIN_STATE__STATE_PAUSED;
 	i->reason = (Hv__ShutdownReason)d->st.reason;
 	i->code = d->st.code;
 	i->vcpus = d->config->vcpus;

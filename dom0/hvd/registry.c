@@ -273,8 +273,9 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 	if (!dom)
 		return -ENOMEM;
 	dom->tag.kind = HVD_TAG_DOMAIN;
-	if (into && (cfg->uuid.len != 16 ||
-		     memcmp(cfg->uuid.data, into->uuid, 16))) {
+	/* a saved config may carry no uuid (hvdomain's has none) */
+	if (into && cfg->uuid.len == 16 &&
+	    memcmp(cfg->uuid.data, into->uuid, 16)) {
 		snprintf(err, errlen, "%s: the managed save is of another "
 			 "domain (uuid)", into->dir);
 		ret = -EINVAL;
@@ -287,7 +288,9 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 		goto fail;
 	}
 	/* our own copy, with a uuid made when the config has none */
-	if (cfg->uuid.len == 16)
+	if (into)
+		memcpy(dom->uuid, into->uuid, 16);
+	else if (cfg->uuid.len == 16)
 		memcpy(dom->uuid, cfg->uuid.data, 16);
 	else
 		uuid_generate(dom->uuid);

@@ -14,30 +14,25 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
 . tests/scripts/lib-hvrun.sh
 . tests/scripts/lib-hvdomain.sh
+. tests/scripts/lib-hvd.sh
 need_hvdomain dirtier
-HVD=$BUILD/bin/hvd
-HVCTL=$(realpath -m "$BUILD/bin/hvctl")
-for b in "$HVD" "$HVCTL"; do
-	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
-done
+need_hvd
 hvdomain_setup
-export HV_CONTROL=$tmp/hvd.sock
-mkfifo "$tmp/ready"
-"$HVD" --name hostA --state-dir "$tmp/state" --control "$HV_CONTROL" \
-	--ready-fd 3 3>"$tmp/ready" >"$tmp/hvd.log" 2>&1 &
-hvd_pid=$!
-pids+=("$hvd_pid")
-read -r line <"$tmp/ready"
-[ "$line" = ready ] || { fail "hvd did not start"; exit 1; }
+start_hvd
 
-field() {
-	"$HVCTL" --json info "$1" | python3 -c \
-		"import json,sys; print(json.load(sys.stdin)['$2'])"
-}
 # helper: the save/restore helper hvd forked (a child named hvd)
 helper() { pgrep -P "$hvd_pid" -x hvd; }
-# hvdomains: how many hvdomains run on our state dir
-hvdomains() { pgrep -fc "hvdomain.*$tmp/state" || true; }
+# started NAME ARGS...: hvctl --json ARGS in the background, output in
+# $tmp/NAME.json and .err; returns at its first progress record ($op)
+started() {
+	local name=$1
+	shift
+	"$HVCTL" --json "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
+	op=$!
+	pids+=("$op")
+	wait_for_text "$tmp/$name.json" '"progress"' "$op" 30 ||
+		fail "$name: no progress: $(cat "$tmp/$name.err")"
+}
 
 cat >"$tmp/big.cfg" <<CFG
 name = "big"
@@ -62,11 +57,8 @@ pids+=("$!")
 wait_for_text "$tmp/big.con" "^tick 1 " "$!" 60 || fail "big: no tick: $(cat "$tmp/big.con" "$tmp/big.con.err")"
 
 echo "== a big save does not block the loop"
-"$HVCTL" --json save big "$tmp/big.sav" >"$tmp/save.json" 2>"$tmp/save.err" &
-save=$!
-pids+=("$save")
-wait_for_text "$tmp/save.json" '"progress"' "$save" 30 ||
-	fail "no progress from the save: $(cat "$tmp/save.err")"
+started save save big "$tmp/big.sav"
+save=$op
 "$HVCTL" list >"$tmp/list.out" || fail "list during the save"
 "$HVCTL" pause dirty1 >/dev/null || fail "pause dirty1 during the save"
 "$HVCTL" unpause dirty1 >/dev/null || fail "unpause dirty1 during the save"
@@ -133,12 +125,11 @@ echo "cut file: $(cat "$tmp/short.err")"
 [ "$(hvdomains)" = 1 ] || fail "a failed restore left an hvdomain"
 
 echo "== a restore helper killed: nothing left"
-"$HVCTL" --json restore "$tmp/big.sav" >"$tmp/r1.json" 2>"$tmp/r1.err" &
-r=$!
-pids+=("$r")
-wait_for_text "$tmp/r1.json" '"progress"' "$r" 30 || fail "restore: no progress"
+started r1 restore "$tmp/big.sav"
+# past the config: the incoming hvdomain runs
+wait_for_text "$tmp/r1.json" '"done":[1-9]' "$op" 30 || fail "r1: no pages"
 kill -KILL "$(helper)"
-wait_exit "$r" 30
+wait_exit "$op" 30
 [ "$rc" = 1 ] || fail "restore with its helper killed: exit $rc"
 grep -q 'helper killed by signal 9' "$tmp/r1.err" || fail "r1: $(cat "$tmp/r1.err")"
 "$HVCTL" info big >/dev/null 2>&1 && fail "a half restored big is listed"
@@ -146,23 +137,17 @@ grep -q 'helper killed by signal 9' "$tmp/r1.err" || fail "r1: $(cat "$tmp/r1.er
 [ "$(ls "$tmp/state/domains" | wc -l)" = 1 ] || fail "state dir: $(ls "$tmp/state/domains")"
 
 echo "== a restore and a save at once"
-"$HVCTL" --json restore "$tmp/big.sav" >"$tmp/r2.json" 2>"$tmp/r2.err" &
-r=$!
-pids+=("$r")
-wait_for_text "$tmp/r2.json" '"progress"' "$r" 30 || fail "restore: no progress"
+started r2 restore "$tmp/big.sav"
 "$HVCTL" save dirty1 "$tmp/d1c.sav" -c || fail "save during a restore"
-kill -0 "$r" 2>/dev/null || fail "the restore ended before the save"
-wait_exit "$r" 60
+kill -0 "$op" 2>/dev/null || fail "the restore ended before the save"
+wait_exit "$op" 60
 [ "$rc" = 0 ] || fail "restore: $(cat "$tmp/r2.err")"
 [ "$(field big state)" = running ] || fail "big not running after restore"
 
 echo "== a save helper killed: the guest runs on"
-"$HVCTL" --json save big "$tmp/big2.sav" >"$tmp/s2.json" 2>"$tmp/s2.err" &
-s=$!
-pids+=("$s")
-wait_for_text "$tmp/s2.json" '"progress"' "$s" 30 || fail "save: no progress"
+started s2 save big "$tmp/big2.sav"
 kill -KILL "$(helper)"
-wait_exit "$s" 30
+wait_exit "$op" 30
 [ "$rc" = 1 ] || fail "save with its helper killed: exit $rc"
 grep -q 'killed by signal 9 (SIGKILL); the domain runs on' "$tmp/s2.err" ||
 	fail "s2: $(cat "$tmp/s2.err")"
@@ -171,11 +156,8 @@ grep -q 'killed by signal 9 (SIGKILL); the domain runs on' "$tmp/s2.err" ||
 [ "$(field big operation)" = "" ] || fail "big still busy"
 
 echo "== a client gone mid-save: the save completes"
-"$HVCTL" --json save big "$tmp/big3.sav" >"$tmp/s3.json" 2>&1 &
-s=$!
-pids+=("$s")
-wait_for_text "$tmp/s3.json" '"progress"' "$s" 30 || fail "save: no progress"
-kill -KILL "$s"
+started s3 save big "$tmp/big3.sav"
+kill -KILL "$op"
 wait_for_text "$tmp/hvd.log" "big: saved to $tmp/big3.sav" "$hvd_pid" 60 ||
 	fail "the save did not complete without its client"
 "$HVCTL" info big >/dev/null 2>&1 && fail "big listed after its save"
@@ -183,7 +165,7 @@ wait_for_text "$tmp/hvd.log" "big: saved to $tmp/big3.sav" "$hvd_pid" 60 ||
 
 kill -TERM "$hvd_pid"
 wait "$hvd_pid"
-[ "$(hvdomains)" = 1 ] || fail "hvdomains: $(hvdomains)"
+[ "$(hvdomains)" = 1 ] || fail "hvdomains: $(pgrep -fa "hvdomain.*$tmp/state")"
 for f in "$tmp"/*.log; do
 	san_report "$f" && fail "sanitizer report in $f"
 done
