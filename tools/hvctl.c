@@ -54,7 +54,7 @@ static void usage(FILE *f)
 "  host save-all             managed save: every running or paused domain\n"
 "                            saved into the state dir and stopped; the next\n"
 "                            hvd start restores them (docs/operations.md)\n"
-"  console DOM               its console (hvdomctl console; Ctrl-C leaves)\n"
+"  console DOM               its console (Ctrl-] detaches)\n"
 "  host                      this host: name, version, capacity\n"
 "  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
 "                            (default /etc/hv/cluster.key; no hvd needed)\n"
@@ -240,6 +240,17 @@ static const char *state_name(const Hv__CtlDomainInfo *i)
 	}
 }
 
+/* Why a domain is shut down or crashed; "" for any other state. */
+static const char *reason_name(Hv__ShutdownReason r)
+{
+	switch (r) {
+	case HV__SHUTDOWN_REASON__REASON_POWEROFF: return "poweroff";
+	case HV__SHUTDOWN_REASON__REASON_REBOOT: return "reboot";
+	case HV__SHUTDOWN_REASON__REASON_CRASH: return "crash";
+	default: return "";
+	}
+}
+
 static void uuid_str(const ProtobufCBinaryData *u, char out[37])
 {
 	if (u->len == 16)
@@ -255,10 +266,10 @@ static void print_info_json(const Hv__CtlDomainInfo *i)
 	uuid_str(&i->uuid, u);
 	printf("{\"id\":%u,\"name\":", i->domid);
 	json_str(i->name);
-	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"code\":%d,\"vcpus\":%u,"
-	       "\"memory_mib\":%llu,\"pid\":%u,\"operation\":", u,
-	       state_name(i), i->code, i->vcpus,
-	       (unsigned long long)i->memory_mib, i->pid);
+	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\","
+	       "\"code\":%d,\"vcpus\":%u,\"memory_mib\":%llu,\"pid\":%u,"
+	       "\"operation\":", u, state_name(i), reason_name(i->reason),
+	       i->code, i->vcpus, (unsigned long long)i->memory_mib, i->pid);
 	json_str(i->operation);
 	printf(",\"saved_error\":");
 	json_str(i->saved_error);

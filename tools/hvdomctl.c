@@ -27,6 +27,9 @@ static void usage(FILE *f)
 		"  info                  the handshake's facts and the state\n"
 		"  pause | unpause       stop or resume every vCPU\n"
 		"  destroy               end the domain; hvdomain exits\n"
+		"  power-button          press the guest's power button "
+		"(it powers\n"
+		"                        itself off if its driver is there)\n"
 		"  save FILE [--keep-running]\n"
 		"                        save the domain to FILE, then destroy "
 		"it (or\n"
@@ -230,6 +233,10 @@ static int run(struct args *a, struct domctl *d, const struct hv_log *log)
 		ret = domctl_destroy(d);
 		return ret ? failed(log, d, "destroy", ret) : HVDOMCTL_OK;
 	}
+	if (!strcmp(a->cmd, "power-button")) {
+		ret = domctl_power_button(d);
+		return ret ? failed(log, d, "power button", ret) : HVDOMCTL_OK;
+	}
 	if (!strcmp(a->cmd, "save"))
 		return cmd_save(d, a->file, a->keep_running, log);
 	return hvdomctl_console(d, a->replay, a->idle_ms, log);
@@ -238,7 +245,7 @@ static int run(struct args *a, struct domctl *d, const struct hv_log *log)
 static bool known(const char *cmd)
 {
 	static const char *const cmds[] = { "info", "pause", "unpause",
-		"destroy", "save", "restore", "console" };
+		"destroy", "power-button", "save", "restore", "console" };
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(cmd, cmds[i]))

@@ -17,20 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "hv/machine.h"
+#include "common/raw_term.h"
 #include "hvrun/save.h"
 
-#define ESCAPE_KEY 0x1d		/* Ctrl-] */
 #define EXIT_USAGE 2
 #define EXIT_START 125
 
 struct console {
 	struct hv_machine *m;
 	bool tty;
-	struct termios saved;
+	struct raw_term term;
 	int pipe[2];		/* wakes the input thread to quit */
 	_Atomic int quit_reason;	/* 0, or the status to exit with */
 	_Atomic bool escape;		/* quit by the escape key */
@@ -126,12 +125,13 @@ static void *input_thread(void *arg)
 			return NULL;
 		}
 		if (con->tty) {
-			uint8_t *esc = memchr(buf, ESCAPE_KEY, (size_t)n);
+			size_t before = raw_term_before_escape(buf, (size_t)n);
 
-			if (esc) {
-				size_t rest = (size_t)n - (size_t)(esc - buf) - 1;
+			if (before < (size_t)n) {
+				uint8_t *esc = buf + before;
+				size_t rest = (size_t)n - before - 1;
 
-				feed(con, buf, (size_t)(esc - buf));
+				feed(con, buf, before);
 				if (con->save_to && !rest) {
 					esc_pending = true;
 					continue;
@@ -289,16 +289,7 @@ int main(int argc, char **argv)
 		hv_machine_destroy(con.m);
 		return EXIT_START;
 	}
-	con.tty = isatty(STDIN_FILENO);
-	if (con.tty && tcgetattr(STDIN_FILENO, &con.saved) == 0) {
-		struct termios raw = con.saved;
-
-		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST | ONLCR;	/* keep our own messages sane */
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	} else {
-		con.tty = false;
-	}
+	con.tty = raw_term_enter(&con.term, STDIN_FILENO) == 0;
 	pthread_create(&sig_tid, NULL, signal_thread, &sc);
 	if (pthread_create(&in_tid, NULL, input_thread, &con) == 0)
 		in_started = true;
@@ -334,8 +325,7 @@ int main(int argc, char **argv)
 		pthread_join(in_tid, NULL);
 	pthread_kill(sig_tid, SIGUSR2);
 	pthread_join(sig_tid, NULL);
-	if (con.tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &con.saved);
+	raw_term_leave(&con.term);
 
 	if (ret) {
 		status = EXIT_START;

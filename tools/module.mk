@@ -10,10 +10,16 @@ $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBHV) $(LIBHVDOMCTL) $(LIBHVPROTO)
 # branch that has not grown a tool yet still builds and runs `make check`.
 TOOLS += $(patsubst tools/%.c,$(BUILD)/bin/%,$(sort $(wildcard tools/*.c)))
 
+# Pieces more than one tool uses (tools/common/*.c: the raw terminal of
+# the interactive consoles).
+TOOLS_COMMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o, \
+	$(sort $(wildcard tools/common/*.c)))
+
 # hvrun's own modules (tools/hvrun/*.c) and the record stream it saves to.
 HVRUN_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tools/hvrun/*.c)))
 $(BUILD)/obj/tools/hvrun/%.o $(BUILD)/obj/tools/hvrun.o: ALL_CFLAGS += -Imigrate -Itools
-$(BUILD)/bin/hvrun: $(BUILD)/obj/tools/hvrun.o $(HVRUN_OBJS) $(LIBHVMIGRATE) \
+$(BUILD)/bin/hvrun: $(BUILD)/obj/tools/hvrun.o $(HVRUN_OBJS) \
+		$(TOOLS_COMMON_OBJS) $(LIBHVMIGRATE) \
 		$(LIBHV) $(LIBHVPROTO)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
@@ -27,6 +33,7 @@ HVDOMCTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o, \
 $(BUILD)/obj/tools/hvdomctl/%.o $(BUILD)/obj/tools/hvdomctl.o: \
 	ALL_CFLAGS += -Imigrate -Idom0 -Itools
 $(BUILD)/bin/hvdomctl: $(BUILD)/obj/tools/hvdomctl.o $(HVDOMCTL_OBJS) \
+		$(TOOLS_COMMON_OBJS) \
 		$(LIBHVDOM0) $(LIBHVMIGRATE) $(LIBHVDOMCTL) $(LIBHVPROTO) \
 		$(HV_LOG_OBJ)
 	$(call msg,LD,$@)

@@ -365,7 +365,8 @@ static void do_get_config(struct domain *dom, struct domctl_answer *a)
 	size_t len;
 	int ret;
 
-	ret = state_pb_pack_config(dom->cfg, dom->name, &buf, &len);
+	ret = state_pb_pack_config(dom->cfg, dom->name, dom->uuid, &buf,
+				   &len);
 	if (!ret)
 		ret = unpack_result(a, &hv__domain_config__descriptor, buf,
 				    len);
@@ -400,6 +401,33 @@ static void do_console_write(struct domain *dom,
 	a->console_write.accepted = n;
 	a->reply.result_case = HV__DOMCTL_REPLY__RESULT_CONSOLE_WRITE;
 	a->reply.console_write = &a->console_write;
+}
+
+static void do_power_button(struct domain *dom, struct domctl_answer *a)
+{
+	int ret;
+
+	/* Nothing while no vCPU runs: device state stays as saved. */
+	if (dom->st.state == DOMAIN_PAUSED) {
+		domctl_answer_error(a, -EBUSY, "power button: the domain is "
+				    "paused (unpause it first)");
+		return;
+	}
+	if (!domain_is_running(dom)) {
+		domctl_answer_error(a, -ESRCH, "power button: no guest runs "
+				    "(the domain is %s)",
+				    domain_state_name(dom->st.state));
+		return;
+	}
+	ret = hv_machine_power_button(dom->m);
+	if (ret == -ENODEV)
+		domctl_answer_error(a, ret, "power button: the guest has not "
+				    "set up its power button (no virtio-input "
+				    "driver): it cannot be asked to power "
+				    "off; destroy it instead");
+	else if (ret)
+		domctl_answer_error(a, ret, "power button: %s",
+				    strerror(-ret));
 }
 
 void domctl_handle_request(struct domain *dom, const Hv__DomctlRequest *req,
@@ -478,6 +506,9 @@ void domctl_handle_request(struct domain *dom, const Hv__DomctlRequest *req,
 		break;
 	case HV__DOMCTL_REQUEST__REQ_CONSOLE_WRITE:
 		do_console_write(dom, req->console_write, a);
+		break;
+	case HV__DOMCTL_REQUEST__REQ_POWER_BUTTON:
+		do_power_button(dom, a);
 		break;
 	default:
 		/* a newer client's request (console_subscribe: the server) */

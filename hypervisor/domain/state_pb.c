@@ -246,11 +246,16 @@ out:
 }
 
 int state_pb_pack_config(const struct hv_machine_config *cfg,
-			 const char *name, uint8_t **buf, size_t *len)
+			 const char *name, const uint8_t *uuid, uint8_t **buf,
+			 size_t *len)
 {
 	Hv__DomainConfig d = HV__DOMAIN_CONFIG__INIT;
 
 	d.name = (char *)(name ? name : "");
+	if (uuid) {
+		d.uuid.data = (uint8_t *)uuid;
+		d.uuid.len = 16;
+	}
 	d.vcpus = cfg->vcpus;
 	d.memory_bytes = cfg->ram_size;
 	d.kernel = (char *)(cfg->kernel ? cfg->kernel : "");

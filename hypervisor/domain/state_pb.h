@@ -40,8 +40,10 @@ int state_pb_unpack_devices(const uint8_t *buf, size_t len,
 struct state_pb_strings {
 	char *kernel, *initrd, *cmdline, *name;
 };
+/* @uuid: 16 bytes, or NULL for none (hvrun's domains have none). */
 int state_pb_pack_config(const struct hv_machine_config *cfg,
-			 const char *name, uint8_t **buf, size_t *len)
+			 const char *name, const uint8_t *uuid, uint8_t **buf,
+			 size_t *len)
 	__attribute__((warn_unused_result));
 int state_pb_unpack_config(const uint8_t *buf, size_t len,
 			   struct hv_machine_config *cfg,

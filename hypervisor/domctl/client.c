@@ -767,6 +767,16 @@ int domctl_console_subscribe(struct domctl *d, bool enable, bool replay,
 	return 0;
 }
 
+/* ---- guest ---- */
+
+int domctl_power_button(struct domctl *d)
+{
+	Hv__PowerButtonRequest m = HV__POWER_BUTTON_REQUEST__INIT;
+	REQUEST(req, power_button, POWER_BUTTON, m);
+
+	return call_expect(d, &req, 0, NULL, NULL);
+}
+
 /* ---- events ---- */
 
 int domctl_next_event(struct domctl *d, struct domctl_event *ev,

@@ -569,6 +569,12 @@ size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 	return uart_input(m->uart, buf, len);
 }
 
+int hv_machine_power_button(struct hv_machine *m)
+{
+	(void)m;
+	return -ENODEV;	/* no device yet */
+}
+
 uint64_t hv_machine_instret(const struct hv_machine *m)
 {
 	uint64_t n = 0;

@@ -99,6 +99,7 @@ echo "failed save: $(cat "$tmp/save.err")"
 con=$!
 pids+=("$con")
 wait_for_text "$tmp/con1b.out" '^tick [0-9]+ ' "$con" 30 || fail "no ticks"
+uuid=$(field dirty1 uuid)
 (cd "$tmp" && "$HVCTL" save dirty1 dirty1.sav) >/dev/null || fail "save"
 wait_gone "$pid" 30 || fail "hvdomain $pid runs on after the save"
 "$HVCTL" info dirty1 >/dev/null 2>&1 && fail "dirty1 listed after its save"
@@ -106,6 +107,8 @@ wait_exit "$con" 30
 last=$(grep -aE '^tick [0-9]+' "$tmp/con1b.out" | tail -1 | awk '{print $2}')
 (cd "$tmp" && "$HVCTL" restore dirty1.sav) >/dev/null || fail "restore"
 [ "$(field dirty1 state)" = running ] || fail "restored: not running"
+[ "$(field dirty1 uuid)" = "$uuid" ] ||
+	fail "restored with UUID $(field dirty1 uuid), saved with $uuid"
 "$HVCTL" restore "$tmp/dirty1.sav" 2>/dev/null && fail "restored twice"
 pid=$(field dirty1 pid)
 "$HVCTL" console dirty1 </dev/null >"$tmp/con2.out" 2>/dev/null &
@@ -141,6 +144,43 @@ done
 grep -q '^on_crash = "preserve"' "$tmp/state/domains/$(field crash1 uuid)/config" ||
 	fail "the kept config text: $(cat "$tmp"/state/domains/*/config)"
 "$HVCTL" destroy crash1 >/dev/null || fail "destroy crash1"
+
+echo "== on_reboot = restart, preserve"
+for pol in restart preserve; do
+	cat >"$tmp/reboot-$pol.cfg" <<CFG
+name = "reboot-$pol"
+memory = 32
+kernel = "$GUESTDIR/hello.elf"
+cmdline = "reboot"
+on_reboot = "$pol"
+CFG
+	"$HVCTL" create "$tmp/reboot-$pol.cfg" >/dev/null ||
+		fail "create reboot-$pol"
+done
+uuid=$(field reboot-restart uuid)
+# The hello guest reboots at every boot: hvd starts it again each time,
+# as the same domain (name, UUID) in a new hvdomain.
+for i in $(seq 400); do
+	n=$(grep -c 'reboot-restart: shutdown' "$tmp/hvd.log")
+	[ "$n" -ge 3 ] && break
+	sleep 0.05	# until hvd has seen three reboots
+done
+[ "$n" -ge 3 ] || fail "reboot-restart: $n reboots seen in hvd's log"
+[ "$(field reboot-restart uuid)" = "$uuid" ] ||
+	fail "reboot-restart: the UUID changed over a restart"
+"$HVCTL" destroy reboot-restart >/dev/null || fail "destroy reboot-restart"
+"$HVCTL" info reboot-restart >/dev/null 2>&1 && fail "reboot-restart still there"
+pgrep -f -- "--name reboot-restart" >/dev/null &&
+	fail "an hvdomain of reboot-restart is still running"
+for i in $(seq 200); do
+	[ "$(field reboot-preserve state)" = shutdown ] && break
+	sleep 0.05	# until hvd saw the reboot event
+done
+[ "$(field reboot-preserve state)" = shutdown ] &&
+	[ "$(field reboot-preserve reason)" = reboot ] ||
+	fail "reboot-preserve: $(field reboot-preserve state) $(field reboot-preserve reason)"
+"$HVCTL" destroy reboot-preserve >/dev/null || fail "destroy reboot-preserve"
+echo "restart: $n reboots, one UUID; preserve: kept as shut down (reboot)"
 
 echo "== errors"
 "$HVCTL" create "$tmp/bad.cfg" 2>"$tmp/bad.err"; rc=$?

@@ -7,6 +7,10 @@
 #    4 KiB queue all arrive, in order; the console ends when the guest
 #    powers off;
 #  - with stdin at EOF the console ends once the guest is quiet (--idle);
+#  - console on a terminal (domctl_console_pty.py): raw while attached,
+#    Ctrl-C reaches the guest, Ctrl-] detaches (exit 0) with the guest
+#    still running and nothing typed after it delivered, a second attach
+#    carries on, SIGTERM ends it (143); the terminal settings come back;
 #  - usage errors exit 2, an unreachable socket 1.
 # usage: tests/scripts/test_hvdomctl.sh BUILD      (exit 77: skipped)
 set -uo pipefail
@@ -65,6 +69,21 @@ if start_domain "$s" "$s.log" --memory 32M --kernel "$GUESTDIR/echo.elf"; then
 	echo "console: 100000 bytes in, $a back, $(grep -c . "$tmp/echo.out") lines"
 	"$HVDOMCTL" --socket "$s" destroy || fail "destroy"
 	wait_exit "$dom_pid" 30
+fi
+
+echo "== console on a terminal"
+e=$tmp/tty-echo.sock p=$tmp/tty-spin.sock
+if start_domain "$e" "$e.log" --name tty-echo --memory 32M --start \
+	--kernel "$GUESTDIR/echo.elf" &&
+   start_domain "$p" "$p.log" --name tty-spin --memory 32M --start \
+	--kernel "$GUESTDIR/spin.elf"; then
+	spin_pid=$dom_pid
+	python3 tests/scripts/domctl_console_pty.py "$HVDOMCTL" "$e" "$p" ||
+		fail "console on a terminal"
+	[ "$(state "$p")" = running ] ||
+		fail "spin guest not running after its console got SIGTERM"
+	"$HVDOMCTL" --socket "$p" destroy || fail "destroy spin"
+	wait_exit "$spin_pid" 30
 fi
 
 echo "== usage and failures"

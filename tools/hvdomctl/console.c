@@ -4,15 +4,25 @@
  * stdout. Input the UART did not accept (its queue is full, or no vCPU
  * runs) is sent again every RETRY_MS: domctl has no "room again" event.
  * Everything else waits in poll() on stdin and the domctl socket.
+ *
+ * On a terminal the console is interactive: raw mode, so every key
+ * (Ctrl-C too) goes to the guest; Ctrl-] detaches and leaves the guest
+ * running; SIGTERM, SIGHUP and SIGINT end it with the terminal restored.
+ * Over a pipe Ctrl-] is data like any byte, and the end of stdin followed
+ * by a quiet guest ends it (--idle).
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 #include "atomic_file.h"
+#include "common/raw_term.h"
 #include "hvdomctl.h"
 
 #define RETRY_MS	20
@@ -23,6 +33,8 @@ struct relay {
 	uint8_t *in;		/* DOMCTL_CONSOLE_MAX bytes from stdin */
 	size_t in_len, in_off;	/* in_off: accepted by the guest so far */
 	bool in_eof;
+	bool interactive;	/* stdin is a terminal, now raw */
+	bool detach;		/* Ctrl-] seen: leave once input is fed */
 	bool have_next;		/* next is known (else: the first event's) */
 	uint64_t next;		/* offset of the next output byte */
 	int64_t quiet_since;	/* ms: last output, or all input accepted */
@@ -178,6 +190,10 @@ static void read_stdin(struct relay *r)
 	}
 	r->in_len = (size_t)n;
 	r->in_off = 0;
+	if (r->interactive) {
+		r->in_len = raw_term_before_escape(r->in, (size_t)n);
+		r->detach = r->in_len < (size_t)n;
+	}
 }
 
 /* How long poll may wait: -1 (for ever) unless input or the end waits. */
@@ -195,12 +211,51 @@ static int next_wait(const struct relay *r, int idle_ms)
 	return left > 0 ? (int)left : 0;
 }
 
+/* On a terminal: raw mode, and the signals that would end the console
+ * arrive on a signalfd so the terminal is put back. */
+static int interactive_begin(struct relay *r, struct raw_term *t,
+			     sigset_t *old)
+{
+	sigset_t set;
+	int fd;
+
+	if (raw_term_enter(t, STDIN_FILENO))
+		return -1;
+	r->interactive = true;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, old);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		log_warn(r->log, "console: signalfd: %s", strerror(errno));
+	fprintf(stderr, "[console of %s: Ctrl-] detaches]\r\n",
+		*domctl_info(r->d)->name ? domctl_info(r->d)->name : "domain");
+	return fd;
+}
+
+static void interactive_end(struct relay *r, struct raw_term *t,
+			    const sigset_t *old, int sig_fd)
+{
+	if (!r->interactive)
+		return;
+	raw_term_leave(t);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (r->detach)
+		fprintf(stderr, "\n[detached; the guest goes on running]\n");
+}
+
 int hvdomctl_console(struct domctl *d, bool replay, int idle_ms,
 		     const struct hv_log *log)
 {
 	struct relay r = { .d = d, .log = log, .have_next = !replay };
-	struct pollfd p[2];
-	int ret, n;
+	struct raw_term term = { .active = false };
+	struct pollfd p[3];
+	sigset_t old_mask;
+	int ret, n, sig_fd;
 
 	r.in = malloc(DOMCTL_CONSOLE_MAX);
 	if (!r.in) {
@@ -214,28 +269,45 @@ int hvdomctl_console(struct domctl *d, bool replay, int idle_ms,
 		free(r.in);
 		return HVDOMCTL_FAILED;
 	}
+	sig_fd = interactive_begin(&r, &term, &old_mask);
 	for (;;) {
 		events(&r);
 		if (!r.done && r.in_len)
 			feed(&r);
 		if (r.done)
 			break;
+		if (r.detach && !r.in_len) {
+			finish(&r, HVDOMCTL_OK);
+			break;
+		}
 		if (r.in_eof && !r.in_len &&
 		    now_ms() - r.quiet_since >= idle_ms) {
 			finish(&r, HVDOMCTL_OK);
 			break;
 		}
 		p[0] = (struct pollfd){ .fd = domctl_fd(d), .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		n = poll(p, r.in_eof || r.in_len ? 1 : 2, next_wait(&r, idle_ms));
+		p[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		n = poll(p, r.in_eof || r.in_len || r.detach ? 2 : 3,
+			 next_wait(&r, idle_ms));
 		if (n < 0 && errno != EINTR) {
 			log_err(log, "console: poll: %s", strerror(errno));
 			finish(&r, HVDOMCTL_FAILED);
 			break;
 		}
-		if (n > 0 && !r.in_eof && !r.in_len && p[1].revents)
+		if (n > 0 && p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				finish(&r, 128 + (int)si.ssi_signo);
+				break;
+			}
+		}
+		if (n > 0 && !r.in_eof && !r.in_len && !r.detach &&
+		    p[2].revents)
 			read_stdin(&r);
 	}
+	interactive_end(&r, &term, &old_mask, sig_fd);
 	free(r.in);
 	return r.status;
 }

@@ -64,7 +64,8 @@ int hvrun_save(struct hv_machine *m, const struct hv_machine_config *cfg,
 	wc.nr_channels = 1;
 	ret = stream_writer_create(&w, &wc);
 	if (!ret)
-		ret = state_pb_pack_config(cfg, NULL, &conf, &conf_len);
+		ret = state_pb_pack_config(cfg, NULL, NULL, &conf,
+					   &conf_len);
 	if (!ret)
 		ret = stream_write_header(w, conf, conf_len);
 	if (!ret)

@@ -5,6 +5,7 @@
 #define SIFIVE_TEST_BASE 0x100000UL
 #define SIFIVE_TEST_PASS 0x5555
 #define SIFIVE_TEST_FAIL 0x3333
+#define SIFIVE_TEST_RESET 0x7777
 #define VIRT_RAM_BASE 0x80000000UL
 #define VIRT_RAM_SIZE (128UL << 20)
 #define DEFAULT_TIMEBASE 10000000UL
@@ -53,6 +54,14 @@ void rt_exit(int status)
 	sbi_system_reset(SBI_SRST_SHUTDOWN, status ? SBI_SRST_REASON_FAILURE
 						   : SBI_SRST_REASON_NONE);
 	sifive_test(code);
+	for (;;)
+		rt_wfi();
+}
+
+void rt_reboot(void)
+{
+	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
+	sifive_test(SIFIVE_TEST_RESET);
 	for (;;)
 		rt_wfi();
 }

@@ -127,6 +127,8 @@ extern unsigned long rt_boot_hartid;
  * otherwise), falling back to the sifive,test device at 0x100000.
  */
 __noreturn void rt_exit(int status);
+/* Asks for a cold reboot: SBI SRST, else sifive,test's reset value. */
+__noreturn void rt_reboot(void);
 /* Prints "PASS <guest_name>" and exits 0. */
 __noreturn void rt_pass(void);
 /* Prints "FAIL <guest_name>: <reason>" and exits 1. */

@@ -2,7 +2,8 @@
  * hello: the smallest guest. Greets, then asks the SBI BASE extension which
  * of the extensions every hv guest relies on are present. The spec version
  * and implementation id are checked but not printed: they differ between
- * OpenSBI and hv.
+ * OpenSBI and hv. With the bootarg `reboot` it asks for a reboot after its
+ * PASS line instead of powering off (for restart policies).
  */
 #include "sbi.h"
 
@@ -38,5 +39,9 @@ int guest_main(unsigned long hartid, const void *dtb)
 			(unsigned long)ver);
 	if (missing)
 		rt_fail("%d required SBI extensions missing", missing);
+	if (rt_arg_flag("reboot")) {
+		con_printf("PASS %s, rebooting\n", guest_name);
+		rt_reboot();
+	}
 	rt_pass();
 }

@@ -160,6 +160,18 @@ int domctl_console_subscribe(struct domctl *d, bool enable, bool replay,
 			     uint64_t *offset)
 	__attribute__((warn_unused_result));
 
+/* ---- guest ---- */
+
+/*
+ * Presses the guest's power button (KEY_POWER on its virtio-input
+ * device) so that it powers itself off; the domain reaches shutdown
+ * (poweroff) when it did, watch for the state event. 0: the press was
+ * queued for the guest. -ENODEV: the guest has no driver for the button
+ * (it cannot be asked; destroy it instead). -EBUSY: paused. -ESRCH: no
+ * guest runs (created, incoming, shutdown, crashed).
+ */
+int domctl_power_button(struct domctl *d) __attribute__((warn_unused_result));
+
 /* ---- events ---- */
 
 enum domctl_event_kind {

@@ -106,6 +106,15 @@ void hv_machine_clear_stop(struct hv_machine *m);
 size_t hv_machine_console_input(struct hv_machine *m, const uint8_t *buf,
 				size_t len);
 
+/*
+ * Presses the power button: queues KEY_POWER down, up for the guest's
+ * virtio-input driver (docs/platform.md, Power button). 0 when queued,
+ * -ENODEV when the guest's driver has not set the device up (not
+ * DRIVER_OK, or the device is broken). Any thread.
+ */
+int hv_machine_power_button(struct hv_machine *m)
+	__attribute__((warn_unused_result));
+
 /* Instructions retired by all vCPUs so far. */
 uint64_t hv_machine_instret(const struct hv_machine *m);
 

@@ -123,6 +123,7 @@ static void test_lifecycle(void **state)
 	/* a shut-down domain cannot run again: dom0 destroys it */
 	assert_int_equal(domctl_unpause(x.d, &st), -EINVAL);
 	assert_non_null(strstr(domctl_error(x.d), "shutdown"));
+	assert_int_equal(domctl_power_button(x.d), -ESRCH);
 	stop(&x);
 }
 
@@ -329,6 +330,40 @@ static void test_state_rules(void **state)
 	assert_null(strstr(out, "FAIL"));
 	free(v);
 	free(dev);
+	stop(&x);
+}
+
+/*
+ * The power button of a guest without a virtio-input driver (the bare
+ * dirtier) cannot be pressed: -ENODEV says to destroy it instead, and the
+ * guest keeps running. Paused: -EBUSY (shut down: test_lifecycle).
+ */
+static void test_power_button_without_driver(void **state)
+{
+	struct domctl_status st;
+	long before, after;
+	struct dom x;
+
+	(void)state;
+	start_dirtier(&x);
+	assert_int_equal(domctl_power_button(x.d), -ENODEV);
+	assert_non_null(strstr(domctl_error(x.d), "virtio-input"));
+	assert_non_null(strstr(domctl_error(x.d), "destroy it instead"));
+	before = hvd_console_drain(x.d, out, OUT_CAP);
+	assert_true(before >= 2);
+	assert_int_equal(domctl_get_state(x.d, &st), 0);
+	assert_int_equal(st.state, DOMCTL_STATE_RUNNING);
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "tick %ld ", before + 2);
+		assert_true(hvd_wait_console(x.d, want, 20000, out, OUT_CAP));
+	}
+	after = hvd_console_drain(x.d, out, OUT_CAP);
+	assert_true(after > before);
+	assert_int_equal(domctl_pause(x.d, &st), 0);
+	assert_int_equal(domctl_power_button(x.d), -EBUSY);
+	assert_non_null(strstr(domctl_error(x.d), "paused"));
 	stop(&x);
 }
 
@@ -616,6 +651,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_console_both_ways, hvd_kill_all),
 		cmocka_unit_test_teardown(test_state_events_to_others, hvd_kill_all),
 		cmocka_unit_test_teardown(test_destroy, hvd_kill_all),
+		cmocka_unit_test_teardown(test_power_button_without_driver,
+					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_check_sandbox_kills,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_running_domain_is_sandboxed,

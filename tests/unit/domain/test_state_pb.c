@@ -135,7 +135,19 @@ static void test_config(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(state_pb_pack_config(&in, "web1", &buf, &len), 0);
+	static const uint8_t uuid[16] = { 0x6b, 0x1e, 0x2a, 0x90, 0x11, 0x22,
+					  0x43, 0x44, 0x85, 0x66, 0x77, 0x88,
+					  0x99, 0xaa, 0xbb, 0xcc };
+	Hv__DomainConfig *pb;
+
+	assert_int_equal(state_pb_pack_config(&in, "web1", uuid, &buf, &len),
+			 0);
+	/* the UUID travels: a restored or migrated domain keeps it */
+	pb = hv__domain_config__unpack(NULL, len, buf);
+	assert_non_null(pb);
+	assert_int_equal(pb->uuid.len, 16);
+	assert_memory_equal(pb->uuid.data, uuid, 16);
+	hv__domain_config__free_unpacked(pb, NULL);
 	assert_int_equal(state_pb_unpack_config(buf, len, &out, &s, &quiet),
 			 0);
 	assert_int_equal(out.vcpus, 4);
@@ -148,13 +160,13 @@ static void test_config(void **state)
 	free(buf);
 
 	in.vcpus = 9;
-	assert_int_equal(state_pb_pack_config(&in, NULL, &buf, &len), 0);
+	assert_int_equal(state_pb_pack_config(&in, NULL, NULL, &buf, &len), 0);
 	assert_int_equal(state_pb_unpack_config(buf, len, &out, &s, &quiet),
 			 -EINVAL);
 	free(buf);
 	in.vcpus = 1;
 	in.ram_size = 15ull << 20;
-	assert_int_equal(state_pb_pack_config(&in, NULL, &buf, &len), 0);
+	assert_int_equal(state_pb_pack_config(&in, NULL, NULL, &buf, &len), 0);
 	assert_int_equal(state_pb_unpack_config(buf, len, &out, &s, &quiet),
 			 -EINVAL);
 	free(buf);
