@@ -31,6 +31,8 @@ struct ctl {
 	const char *path;
 	bool json;
 	uint64_t next_id;
+	int status;			/* of the last reply */
+	bool no_wait;			/* call() returns at the first progress */
 	/* the progress line on a terminal (stderr) */
 	bool tty, shown;
 	unsigned pct;			/* never goes back for one domain */
@@ -54,6 +56,10 @@ static void usage(FILE *f)
 "  host save-all             managed save: every running or paused domain\n"
 "                            saved into the state dir and stopped; the next\n"
 "                            hvd start restores them (docs/operations.md)\n"
+"  shutdown DOM [--timeout S] [--force] [--no-wait]\n"
+"                            press its power button and wait (60 s) for it\n"
+"                            to power off; --force: destroy it after that\n"
+"  reboot DOM [--timeout S]  the same, then start it again (same UUID)\n"
 "  console DOM               its console (Ctrl-] detaches)\n"
 "  host                      this host: name, version, capacity\n"
 "  keygen [FILE] [--force]   a new cluster key (256 bits) in FILE, mode 0600\n"
@@ -208,10 +214,18 @@ static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
 		    (r->reply->id == q->id || r->reply->id == 0))
 			break;
 		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_PROGRESS &&
-		    r->progress->id == q->id)
+		    r->progress->id == q->id) {
 			show_progress(c, r->progress);
+			if (c->no_wait) {
+				/* hvd goes on without us */
+				hv__ctl_server_message__free_unpacked(r, NULL);
+				c->status = 0;
+				return NULL;
+			}
+		}
 		hv__ctl_server_message__free_unpacked(r, NULL);
 	}
+	c->status = r ? r->reply->status : -EPROTO;
 	if (c->shown) {
 		fprintf(stderr, "\r\033[K");
 		c->shown = false;
@@ -447,6 +461,42 @@ static int cmd_restore(struct ctl *c, const char *file, bool paused)
 	return print_info_reply(c, call(c, &q));
 }
 
+/*
+ * shutdown and reboot: the guest's power button, then wait (at most
+ * @timeout_s) for it to power off; --force destroys it after that.
+ */
+static int cmd_power(struct ctl *c, const char *dom, bool reboot,
+		     unsigned timeout_s, bool force)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlShutdownRequest sr = HV__CTL_SHUTDOWN_REQUEST__INIT;
+	Hv__CtlRebootRequest rr = HV__CTL_REBOOT_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+
+	if (reboot) {
+		rr.domain = (char *)dom;
+		rr.timeout_ms = timeout_s * 1000;
+		q.req_case = HV__CTL_REQUEST__REQ_REBOOT;
+		q.reboot = &rr;
+	} else {
+		sr.domain = (char *)dom;
+		sr.timeout_ms = timeout_s * 1000;
+		q.req_case = HV__CTL_REQUEST__REQ_SHUTDOWN;
+		q.shutdown = &sr;
+	}
+	r = call(c, &q);
+	if (!r && c->no_wait && c->status == 0) {
+		if (c->json)
+			printf("{}\n");
+		return 0;	/* the button is pressed */
+	}
+	if (!r && force && c->status == -ETIMEDOUT) {
+		fprintf(stderr, "hvctl: destroying %s\n", dom);
+		return cmd_dom(c, "destroy", dom);
+	}
+	return print_info_reply(c, r);
+}
+
 /* Managed save of every domain (docs/operations.md). */
 static int cmd_save_all(struct ctl *c)
 {
@@ -571,6 +621,38 @@ static int cmd_keygen(const char *path, bool force)
 	return 0;
 }
 
+/* shutdown DOM [--timeout S] [--force] [--no-wait], reboot DOM
+ * [--timeout S]: 0, or -EINVAL after the usage line. */
+static int parse_power(const char *cmd, int argc, char **argv,
+		       unsigned *timeout_s, bool *force, bool *no_wait)
+{
+	bool reboot = !strcmp(cmd, "reboot");
+	char *end;
+	int i;
+
+	for (i = 1; argc >= 1 && i < argc; i++) {
+		if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			unsigned long t = strtoul(argv[++i], &end, 10);
+
+			if (*end || !*argv[i] || !t || t > 86400)
+				break;
+			*timeout_s = (unsigned)t;
+		} else if (!reboot && !strcmp(argv[i], "--force")) {
+			*force = true;
+		} else if (!reboot && !strcmp(argv[i], "--no-wait")) {
+			*no_wait = true;
+		} else {
+			break;
+		}
+	}
+	if (argc >= 1 && i == argc && argv[0][0] != '-')
+		return 0;
+	fprintf(stderr, reboot ? "usage: hvctl reboot DOM [--timeout S]\n" :
+		"usage: hvctl shutdown DOM [--timeout S] [--force] "
+		"[--no-wait]\n");
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -581,6 +663,8 @@ int main(int argc, char **argv)
 	};
 	static struct ctl c;
 	const char *cmd, *argv0 = argv[0];
+	unsigned timeout_s = 60;
+	bool force = false;
 	int opt;
 
 	c.path = getenv("HV_CONTROL") ? getenv("HV_CONTROL") : DEFAULT_CONTROL;
@@ -601,7 +685,6 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (!strcmp(cmd, "keygen")) {
 		const char *file = NULL;
-		bool force = false;
 
 		for (int i = 0; i < argc; i++) {
 			if (!strcmp(argv[i], "--force")) {
@@ -638,6 +721,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: hvctl restore FILE [-p]\n");
 			return EXIT_USAGE;
 		}
+	} else if (!strcmp(cmd, "shutdown") || !strcmp(cmd, "reboot")) {
+		if (parse_power(cmd, argc, argv, &timeout_s, &force, &c.no_wait))
+			return EXIT_USAGE;
 	} else if (!strcmp(cmd, "info") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "unpause") || !strcmp(cmd, "destroy") ||
 		   !strcmp(cmd, "console")) {
@@ -667,5 +753,8 @@ int main(int argc, char **argv)
 		return cmd_restore(&c, argv[0], argc == 2);
 	if (!strcmp(cmd, "console"))
 		return cmd_console(&c, argv[0], argv0);
+	if (!strcmp(cmd, "shutdown") || !strcmp(cmd, "reboot"))
+		return cmd_power(&c, argv[0], !strcmp(cmd, "reboot"),
+				 timeout_s, force);
 	return cmd_dom(&c, cmd, argv[0]);
 }

@@ -321,7 +321,8 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 		break;
 	case HV__CTL_REQUEST__REQ_DESTROY:
 		d = find(h, q->destroy->domain, &ret, err, sizeof(err));
-		if (d)
+		/* destroy is how a shutdown that takes too long is forced */
+		if (d && !hvd_op_power_pending(d))
 			ret = busy(d, err, sizeof(err));
 		if (d && !ret)
 			ret = hvd_domain_destroy(h, d, err, sizeof(err));
@@ -347,6 +348,24 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 			ret = hvd_op_restore(h, c, q->id, q->restore->path,
 					     q->restore->paused, err,
 					     sizeof(err));
+		pending = !ret;
+		break;
+	case HV__CTL_REQUEST__REQ_SHUTDOWN:
+		d = find(h, q->shutdown->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = hvd_op_power(h, c, q->id, d, false,
+					   q->shutdown->timeout_ms, err,
+					   sizeof(err));
+		d = NULL;
+		pending = !ret;
+		break;
+	case HV__CTL_REQUEST__REQ_REBOOT:
+		d = find(h, q->reboot->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = hvd_op_power(h, c, q->id, d, true,
+					   q->reboot->timeout_ms, err,
+					   sizeof(err));
+		d = NULL;
 		pending = !ret;
 		break;
 	case HV__CTL_REQUEST__REQ_SAVE_ALL:

@@ -103,6 +103,10 @@ void hvd_domain_cleanup_dir(const char *dir, pid_t pid, bool keep_saved);
  * with the save, listed as saved. */
 void hvd_domain_stop_saved(struct hvd *h, struct hvd_domain *dom);
 struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref);
+/* Destroys it and creates it again from its config (same uuid, name):
+ * on_*=restart, and a reboot request. */
+int hvd_domain_restart(struct hvd *h, struct hvd_domain *dom,
+		       struct hvd_domain **out, char *err, size_t errlen);
 int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 		       size_t errlen);
 /* A domain's connection is readable: events, or its hvdomain is gone. */
@@ -125,7 +129,18 @@ int hvd_op_save_all(struct hvd *h, struct hvd_client *c, uint64_t id,
 		    char *err, size_t errlen);
 /* At start: a restore helper for every domain with a managed save. */
 void hvd_op_restore_saved(struct hvd *h);
-/* The helper's pipe is readable. */
+/* Presses @dom's power button and answers when it powered off (then
+ * its on_poweroff applies; with @reboot it is started again instead) or
+ * after @timeout_ms with -ETIMEDOUT. 0: started; else an error now. */
+int hvd_op_power(struct hvd *h, struct hvd_client *c, uint64_t id,
+		 struct hvd_domain *dom, bool reboot, uint32_t timeout_ms,
+		 char *err, size_t errlen);
+/* A shutdown or reboot waits on @dom (destroy may end it). */
+bool hvd_op_power_pending(const struct hvd_domain *dom);
+/* @dom shut down or crashed: true when its operation (a reboot) took
+ * care of it, false when its policy applies. */
+bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom);
+/* The helper's pipe (or the operation's timer) is readable. */
 void hvd_op_event(struct hvd *h, struct hvd_op *op);
 /* A child was reaped: true if it was a helper. */
 bool hvd_op_reaped(struct hvd *h, pid_t pid, int status);

@@ -22,18 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "hvd.h"
 #include "domain_spawn.h"
 
-enum hvd_op_kind { OP_SAVE, OP_RESTORE, OP_MANAGED_SAVE, OP_MANAGED_RESTORE };
+enum hvd_op_kind { OP_SAVE, OP_RESTORE, OP_MANAGED_SAVE, OP_MANAGED_RESTORE,
+		  OP_SHUTDOWN, OP_REBOOT };
 
 static const char *const op_names[] = {
 	[OP_SAVE] = "save", [OP_RESTORE] = "restore",
 	[OP_MANAGED_SAVE] = "managed save",
 	[OP_MANAGED_RESTORE] = "managed restore",
+	[OP_SHUTDOWN] = "shutdown", [OP_REBOOT] = "reboot",
 };
+
 
 /* One save-all request: its client and how many saves still run. */
 struct hvd_group {
@@ -47,8 +51,8 @@ struct hvd_op {
 	struct hvd_tag tag;		/* HVD_TAG_OP; first */
 	struct hvd_op *next;
 	enum hvd_op_kind kind;
-	pid_t pid;			/* the helper; 0 once reaped */
-	int fd;				/* the pipe's read end */
+	pid_t pid;			/* the helper; 0: none */
+	int fd;				/* the pipe's read end; the timer */
 	struct hvd_client *client;	/* NULL: none, or gone */
 	uint64_t id;
 	struct hvd_group *group;	/* a save-all's; NULL: none */
@@ -58,6 +62,7 @@ struct hvd_op {
 	bool keep_running, paused;
 	bool was_running;		/* a save: the guest ran before */
 	uint32_t domid;			/* a restore: the id it gets */
+	uint32_t timeout_ms;		/* shutdown, reboot */
 	/* from the helper */
 	bool result;			/* its result record came */
 	int status;
@@ -67,6 +72,12 @@ struct hvd_op {
 	int wstatus;
 	bool reaped;
 };
+
+/* shutdown and reboot have no helper: a timer, and the domain's events */
+static bool is_power(const struct hvd_op *op)
+{
+	return op->kind == OP_SHUTDOWN || op->kind == OP_REBOOT;
+}
 
 /* The pipe's records: under PIPE_BUF, so each write is whole. */
 enum { REC_PROGRESS, REC_CREATED, REC_RESULT };
@@ -162,6 +173,9 @@ static int helper_work(struct hvd *h, struct hvd_op *op, struct helper *hp)
 						 op->kind == OP_MANAGED_RESTORE
 						 ? op->dom : NULL, &p,
 						 helper_created, hp);
+	case OP_SHUTDOWN:
+	case OP_REBOOT:
+		break;
 	}
 	return -EINVAL;
 }
@@ -451,7 +465,26 @@ static void undo(struct hvd *h, struct hvd_op *op)
 		snprintf(op->error, sizeof(op->error), "restore %.200s: its "
 			 "helper %s; nothing was restored", op->path, why);
 		break;
+	case OP_SHUTDOWN:
+	case OP_REBOOT:
+		break;
 	}
+}
+
+/* A shutdown or reboot ends: its reply (@dom: the rebooted domain). */
+static void power_done(struct hvd *h, struct hvd_op *op, int status,
+		       const struct hvd_domain *dom)
+{
+	if (status)
+		log_warn(&h->log, "%s: %s: %s", op->name, op_names[op->kind],
+			 op->error);
+	else
+		log_info(&h->log, "%s: %s done", op->name,
+			 op_names[op->kind]);
+	if (op->client)
+		hvd_control_reply(h, op->client, op->id, status, op->error,
+				  dom);
+	op_free(h, op);
 }
 
 static void group_done(struct hvd *h, struct hvd_op *op)
@@ -479,6 +512,10 @@ static void op_finish(struct hvd *h, struct hvd_op *op)
 	struct hvd_domain *dom = NULL;
 	char err[512] = "", path[320];
 
+	if (is_power(op)) {
+		power_done(h, op, op->status, NULL);
+		return;
+	}
 	if (!op->reaped && op->pid > 0 && waitpid(op->pid, &op->wstatus, 0) ==
 	    op->pid)
 		op->reaped = true;
@@ -511,6 +548,9 @@ static void op_finish(struct hvd *h, struct hvd_op *op)
 				close(open(path, O_WRONLY | O_CREAT |
 					   O_CLOEXEC, 0600));
 			hvd_domain_stop_saved(h, op->dom);
+			break;
+		case OP_SHUTDOWN:
+		case OP_REBOOT:
 			break;
 		case OP_RESTORE:
 		case OP_MANAGED_RESTORE:
@@ -552,8 +592,18 @@ static void op_finish(struct hvd *h, struct hvd_op *op)
 void hvd_op_event(struct hvd *h, struct hvd_op *op)
 {
 	struct op_rec r;
+	uint64_t ticks;
 	ssize_t n;
 
+	if (is_power(op)) {
+		if (read(op->fd, &ticks, sizeof(ticks)) != sizeof(ticks))
+			return;
+		snprintf(op->error, sizeof(op->error), "%s did not power off "
+			 "within %u s; `hvctl destroy %s` forces it off",
+			 op->name, op->timeout_ms / 1000, op->name);
+		power_done(h, op, -ETIMEDOUT, NULL);
+		return;
+	}
 	for (;;) {
 		n = read(op->fd, &r, sizeof(r));
 		if (n < 0 && errno == EINTR)
@@ -602,9 +652,110 @@ void hvd_op_client_gone(struct hvd *h, struct hvd_client *c)
 
 void hvd_op_domain_gone(struct hvd *h, struct hvd_domain *dom)
 {
-	for (struct hvd_op *op = h->ops; op; op = op->next)
-		if (op->dom == dom)
-			op->dom = NULL;
+	struct hvd_op *next;
+
+	for (struct hvd_op *op = h->ops; op; op = next) {
+		next = op->next;
+		if (op->dom != dom)
+			continue;
+		op->dom = NULL;
+		if (is_power(op)) {
+			snprintf(op->error, sizeof(op->error), "%s was "
+				 "destroyed before it powered off", op->name);
+			power_done(h, op, -ECANCELED, NULL);
+		}
+	}
+}
+
+int hvd_op_power(struct hvd *h, struct hvd_client *c, uint64_t id,
+		 struct hvd_domain *dom, bool reboot, uint32_t timeout_ms,
+		 char *err, size_t errlen)
+{
+	struct itimerspec its = { 0 };
+	struct hvd_op *op;
+	int ret;
+
+	if (dom->op) {
+		snprintf(err, errlen, "domain %s: %s in progress", dom->name,
+			 op_names[dom->op->kind]);
+		return -EBUSY;
+	}
+	if (!dom->d) {
+		snprintf(err, errlen, "domain '%s' is off", dom->name);
+		return -ESRCH;
+	}
+	ret = domctl_power_button(dom->d);
+	if (ret == -ENODEV) {
+		snprintf(err, errlen, "%s has no driver for the power button, "
+			 "so it cannot power off gracefully; `hvctl destroy "
+			 "%s` forces it off", dom->name, dom->name);
+		return ret;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", dom->name,
+			 *domctl_error(dom->d) ? domctl_error(dom->d) :
+			 strerror(-ret));
+		return ret;
+	}
+	op = op_new(reboot ? OP_REBOOT : OP_SHUTDOWN, c, id, dom->name, "");
+	if (!op)
+		return -ENOMEM;
+	op->tag.kind = HVD_TAG_OP;
+	op->dom = dom;
+	op->timeout_ms = timeout_ms ? timeout_ms : 60000;
+	op->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	its.it_value.tv_sec = op->timeout_ms / 1000;
+	its.it_value.tv_nsec = (long)(op->timeout_ms % 1000) * 1000000;
+	if (op->fd < 0 || timerfd_settime(op->fd, 0, &its, NULL) < 0 ||
+	    (ret = hvd_watch(h, op->fd, &op->tag)) != 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s: timer: %s", dom->name,
+			 op_names[op->kind], strerror(-ret));
+		if (op->fd >= 0)
+			close(op->fd);
+		free(op);
+		return ret;
+	}
+	dom->op = op;
+	op->next = h->ops;
+	h->ops = op;
+	log_info(&h->log, "%s: power button pressed (%s, %u s)", dom->name,
+		 op_names[op->kind], op->timeout_ms / 1000);
+	if (c)
+		hvd_control_progress(h, c, id, dom->name, "waiting for the "
+				     "guest to power off", 0, 0);
+	return 0;
+}
+
+bool hvd_op_power_pending(const struct hvd_domain *dom)
+{
+	return dom->op && is_power(dom->op);
+}
+
+bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom)
+{
+	struct hvd_op *op = dom->op;
+	struct hvd_domain *n = NULL;
+	int ret;
+
+	if (!op || !is_power(op))
+		return false;
+	if (dom->st.state == DOMCTL_STATE_CRASHED) {
+		snprintf(op->error, sizeof(op->error), "%s crashed instead of "
+			 "powering off", op->name);
+		power_done(h, op, -EIO, NULL);
+		return false;
+	}
+	if (op->kind == OP_SHUTDOWN) {
+		power_done(h, op, 0, NULL);
+		return false;	/* its on_poweroff applies */
+	}
+	/* a reboot: the same domain again, whatever on_poweroff says */
+	op->dom = NULL;
+	dom->op = NULL;
+	ret = hvd_domain_restart(h, dom, &n, op->error, sizeof(op->error));
+	power_done(h, op, ret, ret ? NULL : n);
+	return true;
 }
 
 void hvd_op_kill_all(struct hvd *h)

@@ -601,10 +601,32 @@ int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 	return 0;
 }
 
+int hvd_domain_restart(struct hvd *h, struct hvd_domain *dom,
+		       struct hvd_domain **out, char *err, size_t errlen)
+{
+	Hv__DomainConfig *cfg = dom->config;
+	static char text[65537];
+	ssize_t len;
+	int ret;
+
+	/* the same domain again: its config, its kept text */
+	len = read_file(dom->dir, "config", text, sizeof(text) - 1);
+	text[len > 0 ? len : 0] = '\0';
+	dom->config = NULL;
+	hvd_domain_destroy(h, dom, err, errlen);
+	ret = hvd_domain_create(h, cfg, len > 0 ? text : NULL, false, out, err,
+				errlen);
+	if (ret)
+		log_err(&h->log, "%s: restart failed: %s", cfg->name, err);
+	hv__domain_config__free_unpacked(cfg, NULL);
+	return ret;
+}
+
 /* The guest stopped: its on_poweroff / on_reboot / on_crash. */
 static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 {
 	Hv__DomainAction act;
+	struct hvd_domain *n;
 	char err[256];
 
 	if (dom->st.state == DOMCTL_STATE_CRASHED)
@@ -615,25 +637,10 @@ static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 		act = dom->config->on_poweroff;
 	log_info(&h->log, "%s: %s (code %d): action %d", dom->name,
 		 domctl_state_name(dom->st.state), dom->st.code, (int)act);
-	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY) {
+	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY)
 		hvd_domain_destroy(h, dom, err, sizeof(err));
-	} else if (act == HV__DOMAIN_ACTION__ACTION_RESTART) {
-		Hv__DomainConfig *cfg = dom->config;
-		static char text[65537];
-		struct hvd_domain *n;
-		ssize_t len;
-
-		/* the same domain again: its config, its kept text */
-		len = read_file(dom->dir, "config", text, sizeof(text) - 1);
-		text[len > 0 ? len : 0] = '\0';
-		dom->config = NULL;
-		hvd_domain_destroy(h, dom, err, sizeof(err));
-		if (hvd_domain_create(h, cfg, len > 0 ? text : NULL, false, &n,
-				      err, sizeof(err)))
-			log_err(&h->log, "%s: restart failed: %s", cfg->name,
-				err);
-		hv__domain_config__free_unpacked(cfg, NULL);
-	}
+	else if (act == HV__DOMAIN_ACTION__ACTION_RESTART)
+		(void)hvd_domain_restart(h, dom, &n, err, sizeof(err));
 	/* preserve: stays as it is until destroyed */
 }
 
@@ -648,7 +655,9 @@ void hvd_domain_event(struct hvd *h, struct hvd_domain *dom)
 			if (ev.status.state == DOMCTL_STATE_SHUTDOWN ||
 			    ev.status.state == DOMCTL_STATE_CRASHED) {
 				domctl_event_free(&ev);
-				apply_policy(h, dom);	/* may free dom */
+				/* a reboot request restarts it itself */
+				if (!hvd_op_domain_stopped(h, dom))
+					apply_policy(h, dom);	/* may free dom */
 				return;
 			}
 		}

@@ -5,9 +5,13 @@
 #   need_hvd                  exits 77 (skipped) unless hvd and hvctl are built
 #   start_hvd                 hvd on $tmp/state and $HV_CONTROL, logging to
 #                             $tmp/hvd.log; returns once it serves (its
-#                             --ready-fd); sets $hvd_pid
+#                             --ready-fd); sets $hvd_pid. The hvdomains it
+#                             starts (in sessions of their own) are killed
+#                             on exit with everything in $pids
 #   field DOM KEY             a value from hvctl --json info DOM
 #   hvdomains                 how many hvdomains run on $tmp/state
+#   hvd_test_end WHAT         stops hvd, checks the logs for sanitizer
+#                             reports, says "WHAT: all ok", exits $failed
 
 HVD=$BUILD/bin/hvd
 HVCTL=$(realpath -m "$BUILD/bin/hvctl")
@@ -20,8 +24,15 @@ need_hvd() {
 	done
 }
 
+hvd_cleanup() {
+	pkill -KILL -f "hvdomain --socket $tmp/state/" 2>/dev/null
+	hvdomain_cleanup
+}
+
 start_hvd() {
 	local fifo=$tmp/hvd.ready.$((ready_n += 1)) line=
+
+	trap hvd_cleanup EXIT
 
 	export HV_CONTROL=$tmp/hvd.sock
 	mkfifo "$fifo"
@@ -40,4 +51,18 @@ field() {
 
 hvdomains() {
 	pgrep -fc "hvdomain.*$tmp/state" || true
+}
+
+# hvd_test_end WHAT: stops hvd (TERM), fails on a sanitizer report in
+# $tmp/*.log, prints "WHAT: all ok" when nothing failed and exits $failed
+hvd_test_end() {
+	local f
+
+	kill -TERM "$hvd_pid" 2>/dev/null	# unless it ended already
+	wait "$hvd_pid"
+	for f in "$tmp"/*.log; do
+		san_report "$f" && fail "sanitizer report in $f"
+	done
+	[ "$failed" = 0 ] && echo "$1: all ok"
+	exit "$failed"
 }

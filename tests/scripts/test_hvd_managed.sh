@@ -109,10 +109,4 @@ done
 "$HVCTL" destroy dirty3 >/dev/null || fail "destroy saved dirty3"
 [ -e "$tmp/state/domains/$uuid3" ] && fail "dirty3's directory left"
 
-kill -TERM "$hvd_pid"
-wait "$hvd_pid"
-for f in "$tmp"/*.log; do
-	san_report "$f" && fail "sanitizer report in $f"
-done
-[ $failed = 0 ] && echo "managed save: all ok"
-exit $failed
+hvd_test_end "managed save"

@@ -166,8 +166,4 @@ wait_for_text "$tmp/hvd.log" "big: saved to $tmp/big3.sav" "$hvd_pid" 60 ||
 kill -TERM "$hvd_pid"
 wait "$hvd_pid"
 [ "$(hvdomains)" = 1 ] || fail "hvdomains: $(pgrep -fa "hvdomain.*$tmp/state")"
-for f in "$tmp"/*.log; do
-	san_report "$f" && fail "sanitizer report in $f"
-done
-[ $failed = 0 ] && echo "hvd operations: all ok"
-exit $failed
+hvd_test_end "hvd operations"
