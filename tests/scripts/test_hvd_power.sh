@@ -4,7 +4,9 @@
 # and runs on; a paused one too; usage errors exit 2. The Debian guest,
 # when its /init found the button ("HV-INIT: power button ready"): shutdown
 # shows its own poweroff marker and the domain is gone (on_poweroff =
-# destroy); reboot boots it a second time with the same UUID; when it has
+# destroy); reboot boots it a second time with the same UUID; one whose
+# button watcher is stopped times out (exit 1, left running) and --force
+# destroys it; when it has
 # no button (its /init did not say "power button ready") shutdown is
 # refused as for the dirtier.
 # usage: tests/scripts/test_hvd_power.sh BUILD   (exit 77: skipped)
@@ -102,6 +104,26 @@ CFG
 			fail "deb: no poweroff marker"
 		"$HVCTL" info deb >/dev/null 2>&1 && fail "deb listed after shutdown"
 		echo "deb: rebooted (same uuid), then shut down"
+
+		# a guest that ignores the button: its watcher stopped
+		"$HVCTL" create "$tmp/deb.cfg" >/dev/null || fail "create deb again"
+		"$HVCTL" console deb <&4 >"$tmp/deb3.con" 2>/dev/null &
+		dcon=$!
+		pids+=("$dcon")
+		wait_for_text "$tmp/deb3.con" 'HV-INIT: shell ready' "$dcon" 300 ||
+			fail "deb: no third boot"
+		echo 'kill -STOP -1; echo STOPPED-$((6 * 7))' >&4
+		wait_for_text "$tmp/deb3.con" 'STOPPED-42' "$dcon" 60 ||
+			fail "deb: the watcher not stopped"
+		"$HVCTL" shutdown deb --timeout 2 2>"$tmp/deb3.err"; rc=$?
+		[ $rc = 1 ] || fail "shutdown of a deaf guest: exit $rc"
+		grep -q 'deb did not power off within 2 s; `hvctl destroy deb` forces it off' \
+			"$tmp/deb3.err" || fail "timeout: $(cat "$tmp/deb3.err")"
+		echo "$(cat "$tmp/deb3.err")"
+		[ "$(field deb state)" = running ] || fail "deb: $(field deb state)"
+		"$HVCTL" shutdown deb --timeout 1 --force 2>/dev/null ||
+			fail "shutdown --force"
+		"$HVCTL" info deb >/dev/null 2>&1 && fail "deb listed after --force"
 	fi
 else
 	echo "(no Debian images: make guests/debian)"
