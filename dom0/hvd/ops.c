@@ -15,6 +15,7 @@
  * Restored hvdomains are the helper's children; hvd is a child
  * subreaper (main.c), so they become hvd's when the helper exits.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -433,6 +434,87 @@ static void forward_progress(struct hvd *h, struct hvd_op *op,
 				     r->total);
 }
 
+static bool known_pid(const struct hvd *h, pid_t pid)
+{
+	for (const struct hvd_domain *d = h->domains; d; d = d->next)
+		if (d->pid == pid)
+			return true;
+	for (const struct hvd_op *op = h->ops; op; op = op->next)
+		if (op->pid == pid)
+			return true;
+	return false;
+}
+
+/* The directory of hvdomain @pid: its --socket's, in @dir. */
+static bool hvdomain_dir(pid_t pid, char *dir, size_t len)
+{
+	char path[64], args[4096], *slash;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, args, sizeof(args) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	args[n] = '\0';
+	for (char *a = args; a < args + n; a += strlen(a) + 1) {
+		if (strcmp(a, "--socket") || a + strlen(a) + 1 >= args + n)
+			continue;
+		a += strlen(a) + 1;
+		snprintf(dir, len, "%s", a);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return false;
+		*slash = '\0';
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A restore helper died after starting its incoming hvdomain but before
+ * saying so: that hvdomain is now hvd's child (the subreaper) and no
+ * domain's. Killed, its directory removed (kept with a managed save).
+ */
+static void kill_orphans(struct hvd *h, const struct hvd_op *op)
+{
+	char path[64], stat[512], dir[4096], *p;
+	struct dirent *e;
+	DIR *proc = opendir("/proc");
+	pid_t self = getpid();
+
+	while (proc && (e = readdir(proc)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		int ppid = 0, fd;
+		ssize_t n;
+
+		if (pid <= 0 || known_pid(h, pid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, stat, sizeof(stat) - 1);
+		close(fd);
+		stat[n > 0 ? n : 0] = '\0';
+		p = strrchr(stat, ')');
+		if (!p || sscanf(p, ") %*c %d", &ppid) != 1 || ppid != self ||
+		    !hvdomain_dir(pid, dir, sizeof(dir)) ||
+		    strncmp(dir, h->state_dir, strlen(h->state_dir)))
+			continue;
+		log_warn(&h->log, "%s: the dead helper's hvdomain %d (%s): "
+			 "killed", op->name, (int)pid, dir);
+		hvd_domain_cleanup_dir(dir, pid,
+				       op->kind == OP_MANAGED_RESTORE);
+	}
+	if (proc)
+		closedir(proc);
+}
+
 /* The helper ended without a result: undo what it left. */
 static void undo(struct hvd *h, struct hvd_op *op)
 {
@@ -461,6 +543,8 @@ static void undo(struct hvd *h, struct hvd_op *op)
 				 h->state_dir, op->uuid);
 			hvd_domain_cleanup_dir(dir, op->incoming_pid,
 					       op->kind == OP_MANAGED_RESTORE);
+		} else {
+			kill_orphans(h, op);
 		}
 		snprintf(op->error, sizeof(op->error), "restore %.200s: its "
 			 "helper %s; nothing was restored", op->path, why);
@@ -618,6 +702,8 @@ void hvd_op_event(struct hvd *h, struct hvd_op *op)
 			forward_progress(h, op, &r);
 		} else if (r.type == REC_CREATED) {
 			snprintf(op->uuid, sizeof(op->uuid), "%s", r.uuid);
+			log_debug(&h->log, "%s: incoming domain %s, "
+				  "hvdomain %d", op->name, r.uuid, (int)r.pid);
 			op->incoming_pid = r.pid;
 		} else if (r.type == REC_RESULT) {
 			op->result = true;

@@ -125,6 +125,17 @@ echo "cut file: $(cat "$tmp/short.err")"
 [ "$(hvdomains)" = 1 ] || fail "a failed restore left an hvdomain"
 
 echo "== a restore helper killed: nothing left"
+# at once (before, or under load while, it starts the incoming
+# hvdomain: hvd kills what the helper left), then later
+for i in 1 2 3; do
+	started r0 restore "$tmp/big.sav"
+	kill -KILL "$(helper)"
+	wait_exit "$op" 30
+	[ "$rc" = 1 ] || fail "restore with its helper killed at once: exit $rc"
+	[ "$(hvdomains)" = 1 ] || fail "r0: $(pgrep -fa "hvdomain.*$tmp/state")"
+	[ "$(ls "$tmp/state/domains" | wc -l)" = 1 ] ||
+		fail "r0: state dir: $(ls "$tmp/state/domains")"
+done
 started r1 restore "$tmp/big.sav"
 # past the config: the incoming hvdomain runs
 wait_for_text "$tmp/r1.json" '"done":[1-9]' "$op" 30 || fail "r1: no pages"
