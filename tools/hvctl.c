@@ -703,7 +703,9 @@ int main(int argc, char **argv)
 		cmd = "save-all";
 	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
 		if (argc) {
-			fprintf(stderr, "hvctl %s: takes no arguments\n", cmd);
+			fprintf(stderr, "%s\n", !strcmp(cmd, "host") ?
+				"usage: hvctl host [save-all]" :
+				"hvctl list: takes no arguments");
 			return EXIT_USAGE;
 		}
 	} else if (!strcmp(cmd, "create")) {
