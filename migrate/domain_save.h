@@ -21,7 +21,8 @@
  * How far a save or restore is: @fn is called from the thread doing it,
  * with the phase ("saving memory", "restoring"), bytes done and the
  * total expected (done never goes back within a phase and never passes
- * total); a few hundred calls for a whole save at most. NULL fn: none.
+ * a total other than 0, which means unknown); a few hundred calls for a
+ * whole save at most. NULL fn: none.
  */
 struct domain_progress {
 	void (*fn)(void *opaque, const char *phase, uint64_t done,

@@ -2,13 +2,17 @@
 /*
  * Counting bytes on their way to or from a save file, reported at most
  * once per 1/128 of the total (and at phase changes): a 1 GiB save makes
- * about 130 reports, not one per record.
+ * about 130 reports, not one per record. A total of 0 is unknown (a
+ * restore from a pipe): done is reported as it is.
  */
 #include "progress_io.h"
 
+/* An unknown total (a pipe): a report per 4 MiB. */
+#define STEP_UNKNOWN (4u << 20)
+
 static void maybe_report(struct progress_io *pio)
 {
-	uint64_t step = pio->total / 128;
+	uint64_t step = pio->total ? pio->total / 128 : STEP_UNKNOWN;
 
 	if (pio->done - pio->reported >= (step ? step : 1))
 		progress_io_report(pio);
@@ -60,6 +64,6 @@ void progress_io_report(struct progress_io *pio)
 	pio->reported = pio->done;
 	if (pio->p && pio->p->fn)
 		pio->p->fn(pio->p->opaque, pio->phase,
-			   pio->done < pio->total ? pio->done : pio->total,
-			   pio->total);
+			   pio->done < pio->total || !pio->total ? pio->done :
+			   pio->total, pio->total);
 }

@@ -23,11 +23,13 @@ start_hvd
 # helper: the save/restore helper hvd forked (a child named hvd)
 helper() { pgrep -P "$hvd_pid" -x hvd; }
 # started NAME ARGS...: hvctl --json ARGS in the background, output in
-# $tmp/NAME.json and .err; returns at its first progress record ($op)
+# $tmp/NAME.json and .err, without fd 5 (slow_restore's fifo: a writer
+# left open would keep its reader from the end); returns at its first
+# progress record ($op)
 started() {
 	local name=$1
 	shift
-	"$HVCTL" --json "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
+	"$HVCTL" --json "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" 5>&- &
 	op=$!
 	pids+=("$op")
 	wait_for_text "$tmp/$name.json" '"progress"' "$op" 30 ||
@@ -125,32 +127,45 @@ echo "cut file: $(cat "$tmp/short.err")"
 [ "$(hvdomains)" = 1 ] || fail "a failed restore left an hvdomain"
 
 echo "== a restore helper killed: nothing left"
-# at once (before, or under load while, it starts the incoming
-# hvdomain: hvd kills what the helper left), then later
-for i in 1 2 3; do
-	started r0 restore "$tmp/big.sav"
-	kill -KILL "$(helper)"
-	wait_exit "$op" 30
-	[ "$rc" = 1 ] || fail "restore with its helper killed at once: exit $rc"
-	[ "$(hvdomains)" = 1 ] || fail "r0: $(pgrep -fa "hvdomain.*$tmp/state")"
+# The restores read a fifo the test feeds (fd 5), so each stops where the
+# test wants it: before the config, or with the incoming domain running.
+# slow_restore NAME: a restore of $tmp/NAME.fifo, fed through fd 5
+slow_restore() {
+	rm -f "$tmp/$1.fifo"
+	mkfifo "$tmp/$1.fifo"
+	exec 5<>"$tmp/$1.fifo"
+	started "$1" restore "$tmp/$1.fifo"
+}
+# nothing_left: no hvdomain but dirty1's, no directory but its
+nothing_left() {
+	[ "$(hvdomains)" = 1 ] || fail "$1: $(pgrep -fa "hvdomain.*$tmp/state")"
 	[ "$(ls "$tmp/state/domains" | wc -l)" = 1 ] ||
-		fail "r0: state dir: $(ls "$tmp/state/domains")"
-done
-started r1 restore "$tmp/big.sav"
-# past the config: the incoming hvdomain runs
-wait_for_text "$tmp/r1.json" '"done":[1-9]' "$op" 30 || fail "r1: no pages"
+		fail "$1: state dir: $(ls "$tmp/state/domains")"
+	"$HVCTL" info big >/dev/null 2>&1 && fail "$1: a half restored big"
+}
+slow_restore r0		# nothing read yet
 kill -KILL "$(helper)"
 wait_exit "$op" 30
+exec 5>&-
+[ "$rc" = 1 ] || fail "restore with its helper killed at once: exit $rc"
+nothing_left r0
+slow_restore r1
+head -c 8M "$tmp/big.sav" >&5	# returns once the helper read most of it
+grep -q '"done":[1-9]' "$tmp/r1.json" || fail "r1: no progress"
+kill -KILL "$(helper)"
+wait_exit "$op" 30
+exec 5>&-
 [ "$rc" = 1 ] || fail "restore with its helper killed: exit $rc"
 grep -q 'helper killed by signal 9' "$tmp/r1.err" || fail "r1: $(cat "$tmp/r1.err")"
-"$HVCTL" info big >/dev/null 2>&1 && fail "a half restored big is listed"
-[ "$(hvdomains)" = 1 ] || fail "the half restored hvdomain runs on"
-[ "$(ls "$tmp/state/domains" | wc -l)" = 1 ] || fail "state dir: $(ls "$tmp/state/domains")"
+nothing_left r1
 
 echo "== a restore and a save at once"
-started r2 restore "$tmp/big.sav"
+slow_restore r2
+head -c 8M "$tmp/big.sav" >&5
 "$HVCTL" save dirty1 "$tmp/d1c.sav" -c || fail "save during a restore"
 kill -0 "$op" 2>/dev/null || fail "the restore ended before the save"
+tail -c +$((8 * 1024 * 1024 + 1)) "$tmp/big.sav" >&5
+exec 5>&-
 wait_exit "$op" 60
 [ "$rc" = 0 ] || fail "restore: $(cat "$tmp/r2.err")"
 [ "$(field big state)" = running ] || fail "big not running after restore"
