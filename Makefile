@@ -103,6 +103,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/doc/hv
 	sed 's|@BINDIR@|$(PREFIX)/bin|' scripts/systemd/hvd.service.in \
 		>$(DESTDIR)$(PREFIX)/lib/systemd/system/hvd.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|' scripts/systemd/hv-guests.service.in \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/hv-guests.service
 	install -m 0644 scripts/hvd.conf.example $(DESTDIR)$(PREFIX)/share/doc/hv/
 
 demo: all

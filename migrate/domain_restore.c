@@ -201,11 +201,18 @@ static const struct stream_sink_ops restore_ops = {
 int domain_restore(const char *path, domain_create_fn create, void *opaque,
 		   struct domctl **out, const struct hv_log *log)
 {
+	return domain_restore_progress(path, create, opaque, NULL, out, log);
+}
+
+int domain_restore_progress(const char *path, domain_create_fn create,
+			    void *opaque, const struct domain_progress *p,
+			    struct domctl **out, const struct hv_log *log)
+{
 	struct restoring r = { .path = path, .log = log, .create = create,
 			       .opaque = opaque, .ram = DOMAIN_RAM_INIT };
 	int ret;
 
-	ret = save_file_read(path, &restore_ops, &r, log);
+	ret = save_file_read_progress(path, &restore_ops, &r, p, log);
 	domain_ram_unmap(&r.ram);
 	free(r.vcpu_seen);
 	if (ret && r.d) {

@@ -13,12 +13,15 @@
 #include "domain_save.h"
 #include "domain_ram.h"
 #include "save_file.h"
+#include "progress_io.h"
+#include "stream_format.h"
 
 /* The domain being saved: its config and its RAM. */
 struct saving {
 	struct domctl *d;
 	const char *path;
 	const struct hv_log *log;
+	const struct domain_progress *progress;	/* NULL: none */
 	uint8_t *conf;
 	size_t conf_len;
 	uint32_t vcpus;
@@ -80,12 +83,20 @@ static int write_state(struct saving *s, struct stream_writer *w)
 	return ret;
 }
 
+static int count_run(void *opaque, uint64_t first, uint64_t end)
+{
+	*(uint64_t *)opaque += end - first;
+	return 0;
+}
+
 /* The stream, onto fd, from the paused domain. */
 static int write_stream(struct saving *s, int fd)
 {
 	struct stream_writer_config wc = { 0 };
 	struct stream_writer *w = NULL;
 	struct stream_io_fd io;
+	struct progress_io pio;
+	uint64_t pages = 0;
 	int ret;
 
 	ret = get_config(s);
@@ -94,8 +105,16 @@ static int write_stream(struct saving *s, int fd)
 				     s->log);
 	if (ret)
 		return ret;
+	/* the total: the populated pages (the state is small beside them) */
+	ret = stream_for_each_data(s->ram.mem.fd, s->ram.mem.nr_pages,
+				   count_run, &pages);
+	if (ret)
+		return ret;
 	stream_io_fd_init(&io, fd);
-	wc.io = &io.io;
+	progress_io_init(&pio, &io.io, s->progress, pages * STREAM_PAGE_SIZE);
+	pio.phase = "saving memory";
+	progress_io_report(&pio);
+	wc.io = &pio.io;
 	wc.ram = s->ram.base;
 	wc.nr_pages = s->ram.mem.nr_pages;
 	wc.ram_fd = &s->ram.mem.fd;
@@ -109,10 +128,17 @@ static int write_stream(struct saving *s, int fd)
 		ret = stream_write_populated(w, s->ram.mem.fd, wc.nr_pages);
 	if (!ret)
 		ret = stream_write_sync(w);
-	if (!ret)
+	if (!ret) {
+		pio.phase = "saving state";
+		progress_io_report(&pio);
 		ret = write_state(s, w);
+	}
 	if (!ret)
 		ret = stream_write_end(w, NULL);
+	if (!ret) {
+		pio.done = pio.total;
+		progress_io_report(&pio);
+	}
 	stream_writer_destroy(w);
 	return ret;
 }
@@ -127,7 +153,14 @@ static bool saveable(enum domctl_state state)
 int domain_save(struct domctl *d, const char *path, bool keep_running,
 		const struct hv_log *log)
 {
-	struct saving s = { .d = d, .path = path, .log = log,
+	return domain_save_progress(d, path, keep_running, NULL, log);
+}
+
+int domain_save_progress(struct domctl *d, const char *path,
+			 bool keep_running, const struct domain_progress *p,
+			 const struct hv_log *log)
+{
+	struct saving s = { .d = d, .path = path, .log = log, .progress = p,
 			    .ram = DOMAIN_RAM_INIT };
 	struct domctl_status st;
 	bool was_running;

@@ -12,9 +12,23 @@
 #define HV_MIGRATE_DOMAIN_SAVE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "hv/domctl.h"
 #include "hv/log.h"
 #include "proto/state.pb-c.h"
+
+/*
+ * How far a save or restore is: @fn is called from the thread doing it,
+ * with the phase ("saving memory", "restoring"), bytes done and the
+ * total expected (done never goes back within a phase and never passes
+ * a total other than 0, which means unknown); a few hundred calls for a
+ * whole save at most. NULL fn: none.
+ */
+struct domain_progress {
+	void (*fn)(void *opaque, const char *phase, uint64_t done,
+		   uint64_t total);
+	void *opaque;
+};
 
 /*
  * Saves the domain behind @d to @path (created or truncated, mode 0600,
@@ -28,6 +42,11 @@
  */
 int domain_save(struct domctl *d, const char *path, bool keep_running,
 		const struct hv_log *log) __attribute__((warn_unused_result));
+/* The same, reporting to @p (borrowed; NULL: no reports). */
+int domain_save_progress(struct domctl *d, const char *path,
+			 bool keep_running, const struct domain_progress *p,
+			 const struct hv_log *log)
+	__attribute__((warn_unused_result));
 
 /*
  * Creates the incoming domain for the DomainConfig @cfg (borrowed for the
@@ -49,6 +68,11 @@ typedef int (*domain_create_fn)(void *opaque, const Hv__DomainConfig *cfg,
  */
 int domain_restore(const char *path, domain_create_fn create, void *opaque,
 		   struct domctl **out, const struct hv_log *log)
+	__attribute__((warn_unused_result));
+/* The same, reporting the file's bytes read to @p (NULL: none). */
+int domain_restore_progress(const char *path, domain_create_fn create,
+			    void *opaque, const struct domain_progress *p,
+			    struct domctl **out, const struct hv_log *log)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -11,6 +11,8 @@
 #include "hv/log.h"
 #include "stream.h"
 
+struct domain_progress;
+
 /* Creates or truncates @path (mode 0600): the fd, or a negative errno. */
 int save_file_create(const char *path, const struct hv_log *log)
 	__attribute__((warn_unused_result));
@@ -26,6 +28,12 @@ int save_file_close(int fd, const char *path, int ret,
 /* Reads and applies the whole stream in @path through @ops/@opaque. */
 int save_file_read(const char *path, const struct stream_sink_ops *ops,
 		   void *opaque, const struct hv_log *log)
+	__attribute__((warn_unused_result));
+/* The same, reporting bytes read of the file's size to @p (NULL: none). */
+int save_file_read_progress(const char *path,
+			    const struct stream_sink_ops *ops, void *opaque,
+			    const struct domain_progress *p,
+			    const struct hv_log *log)
 	__attribute__((warn_unused_result));
 
 #endif

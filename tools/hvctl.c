@@ -32,6 +32,12 @@ struct ctl {
 	const char *path;
 	bool json;
 	uint64_t next_id;
+	int status;			/* of the last reply */
+	bool no_wait;			/* call() returns at the first progress */
+	/* the progress line on a terminal (stderr) */
+	bool tty, shown;
+	unsigned pct;			/* never goes back for one domain */
+	char pct_domain[64];
 	uint8_t buf[DOMCTL_RECV_BUF];
 };
 
@@ -48,6 +54,13 @@ static void usage(FILE *f)
 "  save DOM FILE [-c]        save it to FILE (on hvd's host) and destroy\n"
 "                            it; -c: keep it running\n"
 "  restore FILE [-p]         a domain from a save file; -p: leave it paused\n"
+"  host save-all             managed save: every running or paused domain\n"
+"                            saved into the state dir and stopped; the next\n"
+"                            hvd start restores them (docs/operations.md)\n"
+"  shutdown DOM [--timeout S] [--force] [--no-wait]\n"
+"                            press its power button and wait (60 s) for it\n"
+"                            to power off; --force: destroy it after that\n"
+"  reboot DOM [--timeout S]  the same, then start it again (same UUID)\n"
 "  console DOM               its console (Ctrl-] detaches)\n"
 "  host                      this host: name, version, capacity\n"
 "  ping HOST[:PORT] [-t SECS] have hvd reach HOST's hvd on its peer port\n"
@@ -131,6 +144,60 @@ static int connect_hvd(struct ctl *c)
 	return ret;
 }
 
+/* JSON string with the escapes a name or path may need. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/*
+ * A progress record: with --json one object a line on stdout; on a
+ * terminal one line on stderr redrawn in place; otherwise nothing.
+ */
+static void show_progress(struct ctl *c, const Hv__CtlProgress *p)
+{
+	unsigned pct = 0;
+
+	if (c->json) {
+		printf("{\"progress\":{\"domain\":");
+		json_str(p->domain);
+		printf(",\"phase\":");
+		json_str(p->phase);
+		printf(",\"done\":%llu,\"total\":%llu}}\n",
+		       (unsigned long long)p->done,
+		       (unsigned long long)p->total);
+		fflush(stdout);
+		return;
+	}
+	if (!c->tty)
+		return;
+	if (strcmp(c->pct_domain, p->domain)) {
+		snprintf(c->pct_domain, sizeof(c->pct_domain), "%s",
+			 p->domain);
+		c->pct = 0;
+	}
+	if (p->total)
+		pct = (unsigned)(p->done * 100 / p->total);
+	if (pct > c->pct)
+		c->pct = pct;
+	if (p->total)
+		fprintf(stderr, "\r\033[K%s: %s %llu/%llu MiB %u%%", p->domain,
+			p->phase, (unsigned long long)(p->done >> 20),
+			(unsigned long long)(p->total >> 20), c->pct);
+	else
+		fprintf(stderr, "\r\033[K%s: %s", p->domain, p->phase);
+	c->shown = true;
+}
+
 /* Sends @q and returns its reply envelope (status 0), or NULL after
  * printing hvd's error. */
 static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
@@ -149,7 +216,22 @@ static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
 		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_REPLY &&
 		    (r->reply->id == q->id || r->reply->id == 0))
 			break;
-		hv__ctl_server_message__free_unpacked(r, NULL);	/* progress */
+		if (r->msg_case == HV__CTL_SERVER_MESSAGE__MSG_PROGRESS &&
+		    r->progress->id == q->id) {
+			show_progress(c, r->progress);
+			if (c->no_wait) {
+				/* hvd goes on without us */
+				hv__ctl_server_message__free_unpacked(r, NULL);
+				c->status = 0;
+				return NULL;
+			}
+		}
+		hv__ctl_server_message__free_unpacked(r, NULL);
+	}
+	c->status = r ? r->reply->status : -EPROTO;
+	if (c->shown) {
+		fprintf(stderr, "\r\033[K");
+		c->shown = false;
 	}
 	if (r && r->reply->status) {
 		fprintf(stderr, "hvctl: %s\n", *r->reply->error ?
@@ -160,9 +242,11 @@ static Hv__CtlServerMessage *call(struct ctl *c, Hv__CtlRequest *q)
 	return r;
 }
 
-static const char *state_name(Hv__DomainState s)
+static const char *state_name(const Hv__CtlDomainInfo *i)
 {
-	switch (s) {
+	if (i->saved)
+		return "saved";
+	switch (i->state) {
 	case HV__DOMAIN_STATE__STATE_CREATED: return "created";
 	case HV__DOMAIN_STATE__STATE_RUNNING: return "running";
 	case HV__DOMAIN_STATE__STATE_PAUSED: return "paused";
@@ -192,21 +276,6 @@ static void uuid_str(const ProtobufCBinaryData *u, char out[37])
 		snprintf(out, 37, "-");
 }
 
-/* JSON string with the escapes a name or path may need. */
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_info_json(const Hv__CtlDomainInfo *i)
 {
 	char u[37];
@@ -215,9 +284,13 @@ static void print_info_json(const Hv__CtlDomainInfo *i)
 	printf("{\"id\":%u,\"name\":", i->domid);
 	json_str(i->name);
 	printf(",\"uuid\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\","
-	       "\"code\":%d,\"vcpus\":%u,\"memory_mib\":%llu,\"pid\":%u}", u,
-	       state_name(i->state), reason_name(i->reason), i->code,
-	       i->vcpus, (unsigned long long)i->memory_mib, i->pid);
+	       "\"code\":%d,\"vcpus\":%u,\"memory_mib\":%llu,\"pid\":%u,"
+	       "\"operation\":", u, state_name(i), reason_name(i->reason),
+	       i->code, i->vcpus, (unsigned long long)i->memory_mib, i->pid);
+	json_str(i->operation);
+	printf(",\"saved_error\":");
+	json_str(i->saved_error);
+	putchar('}');
 }
 
 static void print_row(const Hv__CtlDomainInfo *i)
@@ -225,9 +298,9 @@ static void print_row(const Hv__CtlDomainInfo *i)
 	char u[37];
 
 	uuid_str(&i->uuid, u);
-	printf("%-4u %-20s %-9s %5u %8llu %8u  %s\n", i->domid, i->name,
-	       state_name(i->state), i->vcpus,
-	       (unsigned long long)i->memory_mib, i->pid, u);
+	printf("%-4u %-20s %-9s %5u %8llu %8u  %s%s%s\n", i->domid, i->name,
+	       state_name(i), i->vcpus, (unsigned long long)i->memory_mib,
+	       i->pid, u, *i->operation ? "  " : "", i->operation);
 }
 
 static void print_header(void)
@@ -388,6 +461,53 @@ static int cmd_restore(struct ctl *c, const char *file, bool paused)
 	rr.paused = paused;
 	q.req_case = HV__CTL_REQUEST__REQ_RESTORE;
 	q.restore = &rr;
+	return print_info_reply(c, call(c, &q));
+}
+
+/*
+ * shutdown and reboot: the guest's power button, then wait (at most
+ * @timeout_s) for it to power off; --force destroys it after that.
+ */
+static int cmd_power(struct ctl *c, const char *dom, bool reboot,
+		     unsigned timeout_s, bool force)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlShutdownRequest sr = HV__CTL_SHUTDOWN_REQUEST__INIT;
+	Hv__CtlRebootRequest rr = HV__CTL_REBOOT_REQUEST__INIT;
+	Hv__CtlServerMessage *r;
+
+	if (reboot) {
+		rr.domain = (char *)dom;
+		rr.timeout_ms = timeout_s * 1000;
+		q.req_case = HV__CTL_REQUEST__REQ_REBOOT;
+		q.reboot = &rr;
+	} else {
+		sr.domain = (char *)dom;
+		sr.timeout_ms = timeout_s * 1000;
+		q.req_case = HV__CTL_REQUEST__REQ_SHUTDOWN;
+		q.shutdown = &sr;
+	}
+	r = call(c, &q);
+	if (!r && c->no_wait && c->status == 0) {
+		if (c->json)
+			printf("{}\n");
+		return 0;	/* the button is pressed */
+	}
+	if (!r && force && c->status == -ETIMEDOUT) {
+		fprintf(stderr, "hvctl: destroying %s\n", dom);
+		return cmd_dom(c, "destroy", dom);
+	}
+	return print_info_reply(c, r);
+}
+
+/* Managed save of every domain (docs/operations.md). */
+static int cmd_save_all(struct ctl *c)
+{
+	Hv__CtlRequest q = HV__CTL_REQUEST__INIT;
+	Hv__CtlSaveAllRequest sa = HV__CTL_SAVE_ALL_REQUEST__INIT;
+
+	q.req_case = HV__CTL_REQUEST__REQ_SAVE_ALL;
+	q.save_all = &sa;
 	return print_info_reply(c, call(c, &q));
 }
 
@@ -577,6 +697,38 @@ static int cmd_keygen(const char *path, bool force)
 	return 0;
 }
 
+/* shutdown DOM [--timeout S] [--force] [--no-wait], reboot DOM
+ * [--timeout S]: 0, or -EINVAL after the usage line. */
+static int parse_power(const char *cmd, int argc, char **argv,
+		       unsigned *timeout_s, bool *force, bool *no_wait)
+{
+	bool reboot = !strcmp(cmd, "reboot");
+	char *end;
+	int i;
+
+	for (i = 1; argc >= 1 && i < argc; i++) {
+		if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			unsigned long t = strtoul(argv[++i], &end, 10);
+
+			if (*end || !*argv[i] || !t || t > 86400)
+				break;
+			*timeout_s = (unsigned)t;
+		} else if (!reboot && !strcmp(argv[i], "--force")) {
+			*force = true;
+		} else if (!reboot && !strcmp(argv[i], "--no-wait")) {
+			*no_wait = true;
+		} else {
+			break;
+		}
+	}
+	if (argc >= 1 && i == argc && argv[0][0] != '-')
+		return 0;
+	fprintf(stderr, reboot ? "usage: hvctl reboot DOM [--timeout S]\n" :
+		"usage: hvctl shutdown DOM [--timeout S] [--force] "
+		"[--no-wait]\n");
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -588,6 +740,8 @@ int main(int argc, char **argv)
 	static struct ctl c;
 	const char *cmd, *argv0 = argv[0];
 	double ping_secs = 0;
+	unsigned timeout_s = 60;
+	bool force = false;
 	int opt;
 
 	c.path = getenv("HV_CONTROL") ? getenv("HV_CONTROL") : DEFAULT_CONTROL;
@@ -608,7 +762,6 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (!strcmp(cmd, "keygen")) {
 		const char *file = NULL;
-		bool force = false;
 
 		for (int i = 0; i < argc; i++) {
 			if (!strcmp(argv[i], "--force")) {
@@ -623,9 +776,13 @@ int main(int argc, char **argv)
 		}
 		return cmd_keygen(file ? file : "/etc/hv/cluster.key", force);
 	}
-	if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
+	if (!strcmp(cmd, "host") && argc == 1 && !strcmp(argv[0], "save-all")) {
+		cmd = "save-all";
+	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "host")) {
 		if (argc) {
-			fprintf(stderr, "hvctl %s: takes no arguments\n", cmd);
+			fprintf(stderr, "%s\n", !strcmp(cmd, "host") ?
+				"usage: hvctl host [save-all]" :
+				"hvctl list: takes no arguments");
 			return EXIT_USAGE;
 		}
 	} else if (!strcmp(cmd, "create")) {
@@ -655,6 +812,9 @@ int main(int argc, char **argv)
 				"[-t SECS]   (0.1 to 60 s, default 10)\n");
 			return EXIT_USAGE;
 		}
+	} else if (!strcmp(cmd, "shutdown") || !strcmp(cmd, "reboot")) {
+		if (parse_power(cmd, argc, argv, &timeout_s, &force, &c.no_wait))
+			return EXIT_USAGE;
 	} else if (!strcmp(cmd, "info") || !strcmp(cmd, "pause") ||
 		   !strcmp(cmd, "unpause") || !strcmp(cmd, "destroy") ||
 		   !strcmp(cmd, "console")) {
@@ -667,8 +827,11 @@ int main(int argc, char **argv)
 			"lists them)\n", cmd);
 		return EXIT_USAGE;
 	}
+	c.tty = isatty(STDERR_FILENO);
 	if (connect_hvd(&c))
 		return EXIT_FAILED;
+	if (!strcmp(cmd, "save-all"))
+		return cmd_save_all(&c);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&c);
 	if (!strcmp(cmd, "host"))
@@ -683,5 +846,8 @@ int main(int argc, char **argv)
 		return cmd_console(&c, argv[0], argv0);
 	if (!strcmp(cmd, "ping"))
 		return cmd_ping(&c, argv[0], ping_secs);
+	if (!strcmp(cmd, "shutdown") || !strcmp(cmd, "reboot"))
+		return cmd_power(&c, argv[0], !strcmp(cmd, "reboot"),
+				 timeout_s, force);
 	return cmd_dom(&c, cmd, argv[0]);
 }

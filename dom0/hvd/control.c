@@ -68,6 +68,7 @@ static void client_close(struct hvd *h, struct hvd_client *c)
 			break;
 		}
 	}
+	hvd_op_client_gone(h, c);	/* its operations go on */
 	hvd_unwatch(h, c->fd);
 	close(c->fd);
 	free(c);
@@ -180,6 +181,10 @@ static void fill_info(Hv__CtlDomainInfo *i, const struct hvd_domain *d)
 	i->uuid.len = 16;
 	i->name = (char *)d->name;
 	i->state = (Hv__DomainState)d->st.state;
+	/* restored paused (restore -p, a managed save of a paused domain):
+	 * to the admin it is paused, and unpause resumes it */
+	if (d->st.state == DOMCTL_STATE_INCOMING && !d->op)
+		i->state = HV__DOMAIN_STATE__STATE_PAUSED;
 	i->reason = (Hv__ShutdownReason)d->st.reason;
 	i->code = d->st.code;
 	i->vcpus = d->config->vcpus;
@@ -187,6 +192,9 @@ static void fill_info(Hv__CtlDomainInfo *i, const struct hvd_domain *d)
 	i->pid = d->pid > 0 ? (uint32_t)d->pid : 0;
 	i->socket = (char *)(d->d ? d->sock : "");
 	i->config = d->config;
+	i->operation = (char *)hvd_op_name(d);
+	i->saved = d->saved;
+	i->saved_error = (char *)d->saved_error;
 }
 
 static void host_info(struct hvd *h, Hv__CtlHostInfo *hi)
@@ -230,11 +238,23 @@ static int check_path(const char *what, const char *path, char *err,
 	return -EINVAL;
 }
 
+/* Requests that change a domain wait for its long operation to end. */
+static int busy(const struct hvd_domain *d, char *err, size_t errlen)
+{
+	if (!d->op)
+		return 0;
+	snprintf(err, errlen, "domain %s: %s in progress", d->name,
+		 hvd_op_name(d));
+	return -EBUSY;
+}
+
 static int pause_unpause(struct hvd_domain *d, bool pause, char *err,
 			 size_t errlen)
 {
-	int ret;
+	int ret = busy(d, err, errlen);
 
+	if (ret)
+		return ret;
 	if (!d->d) {
 		snprintf(err, errlen, "domain '%s' is off", d->name);
 		return -ESRCH;
@@ -277,6 +297,7 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 	char *canon = NULL;
 	struct hvd_domain *d = NULL;
 	char err[512] = "";
+	bool pending = false;
 	int ret = 0;
 
 	r.id = q->id;
@@ -312,28 +333,57 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 		break;
 	case HV__CTL_REQUEST__REQ_DESTROY:
 		d = find(h, q->destroy->domain, &ret, err, sizeof(err));
-		if (d)
+		/* destroy is how a shutdown that takes too long is forced */
+		if (d && !hvd_op_power_pending(d))
+			ret = busy(d, err, sizeof(err));
+		if (d && !ret)
 			ret = hvd_domain_destroy(h, d, err, sizeof(err));
 		d = NULL;
 		break;
+	/* long requests: answered by ops.c when their helper ends */
 	case HV__CTL_REQUEST__REQ_SAVE:
 		d = find(h, q->save->domain, &ret, err, sizeof(err));
 		if (d)
 			ret = check_path("save", q->save->path, err,
 					 sizeof(err));
 		if (d && !ret)
-			ret = hvd_domain_save(h, d, q->save->path,
-					      q->save->keep_running, err,
-					      sizeof(err));
+			ret = hvd_op_save(h, c, q->id, d, q->save->path,
+					  q->save->keep_running, err,
+					  sizeof(err));
 		d = NULL;
+		pending = !ret;
 		break;
 	case HV__CTL_REQUEST__REQ_RESTORE:
 		ret = check_path("restore", q->restore->path, err,
 				 sizeof(err));
 		if (!ret)
-			ret = hvd_domain_restore(h, q->restore->path,
-						 q->restore->paused, &d, err,
-						 sizeof(err));
+			ret = hvd_op_restore(h, c, q->id, q->restore->path,
+					     q->restore->paused, err,
+					     sizeof(err));
+		pending = !ret;
+		break;
+	case HV__CTL_REQUEST__REQ_SHUTDOWN:
+		d = find(h, q->shutdown->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = hvd_op_power(h, c, q->id, d, false,
+					   q->shutdown->timeout_ms, err,
+					   sizeof(err));
+		d = NULL;
+		pending = !ret;
+		break;
+	case HV__CTL_REQUEST__REQ_REBOOT:
+		d = find(h, q->reboot->domain, &ret, err, sizeof(err));
+		if (d)
+			ret = hvd_op_power(h, c, q->id, d, true,
+					   q->reboot->timeout_ms, err,
+					   sizeof(err));
+		d = NULL;
+		pending = !ret;
+		break;
+	case HV__CTL_REQUEST__REQ_SAVE_ALL:
+		ret = hvd_op_save_all(h, c, q->id, err, sizeof(err));
+		pending = !ret;
+		ret = ret > 0 ? 0 : ret;
 		break;
 	case HV__CTL_REQUEST__REQ_PING:
 		ret = hvd_peer_ping(h, c, q->id, q->ping->address,
@@ -364,13 +414,56 @@ static void do_request(struct hvd *h, struct hvd_client *c,
 	}
 	m.msg_case = HV__CTL_SERVER_MESSAGE__MSG_REPLY;
 	m.reply = &r;
-	if (!send_msg(h, c, &m))
+	if (!pending && !send_msg(h, c, &m))
 		client_close(h, c);
 	free(rows);
 	free(row_buf);
 	free(canon);
 	if (cfg)
 		hv__domain_config__free_unpacked(cfg, NULL);
+}
+
+bool hvd_control_progress(struct hvd *h, struct hvd_client *c, uint64_t id,
+			  const char *domain, const char *phase,
+			  uint64_t done, uint64_t total)
+{
+	Hv__CtlServerMessage m = HV__CTL_SERVER_MESSAGE__INIT;
+	Hv__CtlProgress p = HV__CTL_PROGRESS__INIT;
+
+	p.id = id;
+	p.phase = (char *)phase;
+	p.done = done;
+	p.total = total;
+	p.domain = (char *)domain;
+	m.msg_case = HV__CTL_SERVER_MESSAGE__MSG_PROGRESS;
+	m.progress = &p;
+	if (send_msg(h, c, &m))
+		return true;
+	client_close(h, c);
+	return false;
+}
+
+void hvd_control_reply(struct hvd *h, struct hvd_client *c, uint64_t id,
+		       int status, const char *err,
+		       const struct hvd_domain *dom)
+{
+	Hv__CtlServerMessage m = HV__CTL_SERVER_MESSAGE__INIT;
+	Hv__CtlReply r = HV__CTL_REPLY__INIT;
+	Hv__CtlDomainInfo one;
+
+	r.id = id;
+	r.status = status;
+	if (status) {
+		r.error = (char *)(err && *err ? err : strerror(-status));
+	} else if (dom) {
+		fill_info(&one, dom);
+		r.result_case = HV__CTL_REPLY__RESULT_INFO;
+		r.info = &one;
+	}
+	m.msg_case = HV__CTL_SERVER_MESSAGE__MSG_REPLY;
+	m.reply = &r;
+	if (!send_msg(h, c, &m))
+		client_close(h, c);
 }
 
 /* A protocol error: as the hello's answer before the handshake. */

@@ -15,13 +15,14 @@
 #include "hv/domctl.h"
 #include "hv/log.h"
 #include "proto/state.pb-c.h"
+#include "domain_save.h"
 
 #define HVD_VERSION "hvd 0.1"
 
 /* epoll tags: the data pointer of every watched fd points to one, the
  * first member of what it stands for. */
 enum hvd_tag_kind { HVD_TAG_CONTROL, HVD_TAG_SIGNAL, HVD_TAG_CLIENT,
-		    HVD_TAG_DOMAIN, HVD_TAG_PEER };
+		    HVD_TAG_DOMAIN, HVD_TAG_PEER, HVD_TAG_OP };
 struct hvd_tag {
 	enum hvd_tag_kind kind;
 };
@@ -42,7 +43,13 @@ struct hvd_domain {
 	bool child;			/* started by this hvd (waitpid) */
 	struct domctl *d;		/* hvd's own connection */
 	struct domctl_status st;
+	struct hvd_op *op;		/* the long request on it; NULL: none */
+	bool saved;			/* off, DIR/managed.save holds it */
+	char saved_error[256];		/* why its managed restore failed */
 };
+
+struct hvd_op;
+struct hvd_client;
 
 struct hvd {
 	const char *name;		/* --name */
@@ -55,27 +62,52 @@ struct hvd {
 	struct hvd_domain *domains;
 	bool quit;
 	struct hvd_client *clients;
+	struct hvd_op *ops;		/* ops.c: helpers running */
 	struct hvd_tag control_tag, signal_tag;
 	struct hvd_peer *peer;		/* peer.c; NULL before hvd_peer_start */
 };
 
-struct hvd_client;
-
 /* registry.c */
+/* Files of a managed save in a domain's directory (docs/hvd.md). */
+#define HVD_MANAGED_SAVE "managed.save"
+#define HVD_MANAGED_PAUSED "managed.paused"
 int hvd_registry_load(struct hvd *h);
 /* @text: the config's canonical text, kept as DIR/config (NULL: none,
  * as for a restart from the kept DomainConfig). */
 int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 		      const char *text, bool paused, struct hvd_domain **out,
 		      char *err, size_t errlen);
-/* A domain from a save file (docs/stream.md), run unless @paused. */
-int hvd_domain_restore(struct hvd *h, const char *path, bool paused,
-		       struct hvd_domain **out, char *err, size_t errlen);
-/* Saves it to @path; then destroys it unless @keep_running. A failed
- * save leaves the guest running. */
-int hvd_domain_save(struct hvd *h, struct hvd_domain *dom, const char *path,
-		    bool keep_running, char *err, size_t errlen);
+/*
+ * In a restore helper (ops.c), never in hvd itself: restores the save
+ * file @path into a new incoming domain with id @domid, or with @into
+ * (a domain with a managed save) into that domain's directory, id and
+ * uuid. @created is called once the hvdomain runs (its uuid and pid) so
+ * that hvd can clean up after a helper that dies. On failure the incoming
+ * domain is gone, and so is its directory unless @into.
+ */
+int hvd_domain_restore_helper(struct hvd *h, const char *path,
+			      uint32_t domid, const struct hvd_domain *into,
+			      const struct domain_progress *p,
+			      void (*created)(void *opaque,
+					      const struct hvd_domain *dom),
+			      void *opaque);
+/* Takes over the domain a restore helper left incoming in
+ * STATE/domains/@uuid (@into: the saved domain it belongs to): watched,
+ * listed, running unless @paused. On failure it is destroyed. */
+int hvd_domain_adopt(struct hvd *h, const char *uuid, struct hvd_domain *into,
+		     bool paused, struct hvd_domain **out, char *err,
+		     size_t errlen);
+/* What a helper left of a domain in DIR (its hvdomain @pid killed):
+ * the whole directory, or with @keep_saved only the running parts. */
+void hvd_domain_cleanup_dir(const char *dir, pid_t pid, bool keep_saved);
+/* After its managed save: its hvdomain destroyed, its directory kept
+ * with the save, listed as saved. */
+void hvd_domain_stop_saved(struct hvd *h, struct hvd_domain *dom);
 struct hvd_domain *hvd_domain_find(struct hvd *h, const char *ref);
+/* Destroys it and creates it again from its config (same uuid, name):
+ * on_*=restart, and a reboot request. */
+int hvd_domain_restart(struct hvd *h, struct hvd_domain *dom,
+		       struct hvd_domain **out, char *err, size_t errlen);
 int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 		       size_t errlen);
 /* A domain's connection is readable: events, or its hvdomain is gone. */
@@ -83,7 +115,54 @@ void hvd_domain_event(struct hvd *h, struct hvd_domain *dom);
 void hvd_reap_children(struct hvd *h);
 void hvd_registry_free(struct hvd *h);
 
+/* ops.c: save and restore in helper processes (docs/hvd.md) */
+/* Starts a save of @dom to @path for client @c's request @id: 0 (the
+ * reply comes later) or a negative errno with @err. */
+int hvd_op_save(struct hvd *h, struct hvd_client *c, uint64_t id,
+		struct hvd_domain *dom, const char *path, bool keep_running,
+		char *err, size_t errlen);
+int hvd_op_restore(struct hvd *h, struct hvd_client *c, uint64_t id,
+		   const char *path, bool paused, char *err, size_t errlen);
+/* Managed save of every running or paused domain: 0 when started (the
+ * reply comes when all ended), 1 when there was nothing to save, or an
+ * error. */
+int hvd_op_save_all(struct hvd *h, struct hvd_client *c, uint64_t id,
+		    char *err, size_t errlen);
+/* At start: a restore helper for every domain with a managed save. */
+void hvd_op_restore_saved(struct hvd *h);
+/* Presses @dom's power button and answers when it powered off (then
+ * its on_poweroff applies; with @reboot it is started again instead) or
+ * after @timeout_ms with -ETIMEDOUT. 0: started; else an error now. */
+int hvd_op_power(struct hvd *h, struct hvd_client *c, uint64_t id,
+		 struct hvd_domain *dom, bool reboot, uint32_t timeout_ms,
+		 char *err, size_t errlen);
+/* A shutdown or reboot waits on @dom (destroy may end it). */
+bool hvd_op_power_pending(const struct hvd_domain *dom);
+/* @dom shut down or crashed: true when its operation (a reboot) took
+ * care of it, false when its policy applies. */
+bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom);
+/* The helper's pipe (or the operation's timer) is readable. */
+void hvd_op_event(struct hvd *h, struct hvd_op *op);
+/* A child was reaped: true if it was a helper. */
+bool hvd_op_reaped(struct hvd *h, pid_t pid, int status);
+/* The client went away: its operations go on, their results logged. */
+void hvd_op_client_gone(struct hvd *h, struct hvd_client *c);
+/* The domain is being destroyed: its operation forgets it. */
+void hvd_op_domain_gone(struct hvd *h, struct hvd_domain *dom);
+/* "save", "restore", ...: what runs on @dom, "" when nothing. */
+const char *hvd_op_name(const struct hvd_domain *dom);
+/* Kills every helper and waits for it (hvd exiting). */
+void hvd_op_kill_all(struct hvd *h);
+
 /* control.c */
+/* Progress for request @id of @c; false if the client was closed. */
+bool hvd_control_progress(struct hvd *h, struct hvd_client *c, uint64_t id,
+			  const char *domain, const char *phase,
+			  uint64_t done, uint64_t total);
+/* The final reply for request @id of @c (@dom: an info result). */
+void hvd_control_reply(struct hvd *h, struct hvd_client *c, uint64_t id,
+		       int status, const char *err,
+		       const struct hvd_domain *dom);
 int hvd_control_listen(struct hvd *h);
 void hvd_control_accept(struct hvd *h);
 /* A client's fd is ready; returns false when it was closed. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -115,6 +116,9 @@ static int loop(struct hvd *h)
 				break;
 			case HVD_TAG_PEER:
 				hvd_peer_event(h, t, evs[i].events);
+				break;
+			case HVD_TAG_OP:
+				hvd_op_event(h, (struct hvd_op *)t);
 				break;
 			}
 			/* what a handler freed may be in evs: start over */
@@ -393,6 +397,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* the hvdomains a restore helper starts become ours when it ends */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn(&h.log, "PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 	h.epfd = epoll_create1(EPOLL_CLOEXEC);
 	h.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	h.signal_tag.kind = HVD_TAG_SIGNAL;
@@ -420,6 +427,7 @@ int main(int argc, char **argv)
 		hvd_registry_free(&h);
 		goto out;
 	}
+	hvd_op_restore_saved(&h);	/* managed saves, beside the loop */
 	/* ready: from here on, lines go where --log says alone */
 	if (h.log.sink == HV_LOG_BOTH)
 		h.log.sink = HV_LOG_SYSLOG;
@@ -436,6 +444,7 @@ int main(int argc, char **argv)
 	}
 	ret = loop(&h);
 	status = ret ? 1 : 0;
+	hvd_op_kill_all(&h);
 	hvd_control_close_all(&h);
 	hvd_peer_stop(&h);
 	hvd_registry_free(&h);

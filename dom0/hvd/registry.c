@@ -5,7 +5,9 @@
  * through a domctl connection each, destroyed.
  *
  * STATE/domains/UUID/ holds config.pb (the DomainConfig, packed), domid,
- * hvdomain.pid, hvdomain.log and domctl.sock.
+ * hvdomain.pid, hvdomain.log and domctl.sock; after a managed save,
+ * managed.save (and managed.paused if it was paused) instead of the pid
+ * and the socket.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -52,17 +54,34 @@ static ssize_t read_file(const char *dir, const char *name, void *buf,
 	return n;
 }
 
+static void unlink_in(const char *dir, const char *name)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
 static void remove_dir(const char *dir)
 {
 	static const char *const files[] = { "config", "config.pb", "domid",
-		"hvdomain.pid", "hvdomain.log", "domctl.sock" };
-	char path[320];
+		"hvdomain.pid", "hvdomain.log", "domctl.sock",
+		HVD_MANAGED_SAVE, HVD_MANAGED_PAUSED };
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlink_in(dir, files[i]);
 	rmdir(dir);
+}
+
+void hvd_domain_cleanup_dir(const char *dir, pid_t pid, bool keep_saved)
+{
+	domain_spawn_kill(pid);
+	if (!keep_saved) {
+		remove_dir(dir);
+		return;
+	}
+	unlink_in(dir, "hvdomain.pid");
+	unlink_in(dir, "domctl.sock");
 }
 
 static void domain_free(struct hvd_domain *dom)
@@ -114,17 +133,17 @@ static int attach(struct hvd *h, struct hvd_domain *dom)
 	return ret;
 }
 
-/* One domain directory found at start-up. */
-static void load_one(struct hvd *h, const char *uuid_str)
+/* A domain directory's files, read into a new (unlisted) domain. */
+static struct hvd_domain *load_dir(struct hvd *h, const char *uuid_str)
 {
 	struct hvd_domain *dom = calloc(1, sizeof(*dom));
-	uint8_t buf[65536];
+	static uint8_t buf[65536];
 	char num[32];
 	ssize_t n;
 
 	if (!dom || uuid_parse(uuid_str, dom->uuid)) {
 		free(dom);
-		return;
+		return NULL;
 	}
 	dom->tag.kind = HVD_TAG_DOMAIN;
 	set_paths(h, dom);
@@ -135,7 +154,7 @@ static void load_one(struct hvd *h, const char *uuid_str)
 		log_warn(&h->log, "%s: no readable config.pb: skipped",
 			 dom->dir);
 		free(dom);
-		return;
+		return NULL;
 	}
 	snprintf(dom->name, sizeof(dom->name), "%s", dom->config->name);
 	n = read_file(dom->dir, "domid", num, sizeof(num) - 1);
@@ -143,12 +162,30 @@ static void load_one(struct hvd *h, const char *uuid_str)
 			   : 0;
 	n = read_file(dom->dir, "hvdomain.pid", num, sizeof(num) - 1);
 	dom->pid = n > 0 ? (pid_t)strtol((num[n] = '\0', num), NULL, 10) : 0;
+	return dom;
+}
+
+/* One domain directory found at start-up. */
+static void load_one(struct hvd *h, const char *uuid_str)
+{
+	struct hvd_domain *dom = load_dir(h, uuid_str);
+	char path[320];
+
+	if (!dom)
+		return;
 	if (dom->domid >= h->next_domid)
 		h->next_domid = dom->domid + 1;
+	snprintf(path, sizeof(path), "%s/" HVD_MANAGED_SAVE, dom->dir);
 	if (attach(h, dom) == 0) {
 		log_info(&h->log, "%s: reattached (hvdomain %d, %s)",
 			 dom->name, (int)dom->pid,
 			 domctl_state_name(dom->st.state));
+	} else if (access(path, F_OK) == 0) {
+		/* hvd_op_restore_saved() brings it back */
+		dom->pid = 0;
+		dom->st.state = DOMCTL_STATE_UNKNOWN;
+		dom->saved = true;
+		log_info(&h->log, "%s: has a managed save", dom->name);
 	} else {
 		/* its hvdomain is gone: it died while hvd was away */
 		dom->pid = 0;
@@ -213,11 +250,14 @@ static void abandon(struct hvd *h, struct hvd_domain *dom)
 
 /*
  * A new domain's directory and hvdomain (--incoming when @incoming),
- * connected but neither watched nor listed: register() does that. On
- * failure nothing is left.
+ * connected but neither watched nor listed: register() does that. Its
+ * id is @domid (0: the next free one). With @into, the domain with a
+ * managed save this one comes back as: its directory, id and uuid. On
+ * failure nothing is left (of @into's directory: what it had).
  */
 static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
-			const char *text, bool incoming,
+			const char *text, bool incoming, uint32_t domid_in,
+			const struct hvd_domain *into,
 			struct hvd_domain **out, char *err, size_t errlen)
 {
 	struct hvd_domain *dom = calloc(1, sizeof(*dom));
@@ -233,14 +273,24 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 	if (!dom)
 		return -ENOMEM;
 	dom->tag.kind = HVD_TAG_DOMAIN;
-	if (hvd_domain_find(h, cfg->name)) {
+	/* a saved config may carry no uuid (hvdomain's has none) */
+	if (into && cfg->uuid.len == 16 &&
+	    memcmp(cfg->uuid.data, into->uuid, 16)) {
+		snprintf(err, errlen, "%s: the managed save is of another "
+			 "domain (uuid)", into->dir);
+		ret = -EINVAL;
+		goto fail;
+	}
+	if (!into && hvd_domain_find(h, cfg->name)) {
 		snprintf(err, errlen, "a domain named '%s' exists already",
 			 cfg->name);
 		ret = -EEXIST;
 		goto fail;
 	}
 	/* our own copy, with a uuid made when the config has none */
-	if (cfg->uuid.len == 16)
+	if (into)
+		memcpy(dom->uuid, into->uuid, 16);
+	else if (cfg->uuid.len == 16)
 		memcpy(dom->uuid, cfg->uuid.data, 16);
 	else
 		uuid_generate(dom->uuid);
@@ -261,7 +311,7 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 		ret = -ENOMEM;
 		goto fail;
 	}
-	for (struct hvd_domain *d = h->domains; d; d = d->next) {
+	for (struct hvd_domain *d = h->domains; d && !into; d = d->next) {
 		if (!memcmp(d->uuid, dom->uuid, 16)) {
 			snprintf(err, errlen, "uuid in use by domain '%s'",
 				 d->name);
@@ -271,8 +321,9 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 	}
 	snprintf(dom->name, sizeof(dom->name), "%s", cfg->name);
 	set_paths(h, dom);
-	dom->domid = h->next_domid++;
-	if (mkdir(dom->dir, 0700) < 0) {
+	dom->domid = into ? into->domid : domid_in ? domid_in :
+		     h->next_domid++;
+	if (mkdir(dom->dir, 0700) < 0 && !(into && errno == EEXIST)) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", dom->dir, strerror(-ret));
 		goto fail;
@@ -326,7 +377,9 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 		snprintf(err, errlen, "%s: hvdomain.pid: %s", dom->dir,
 			 strerror(-ret));
 		free(packed);
-		abandon(h, dom);
+		domain_spawn_kill(dom->pid);
+		hvd_domain_cleanup_dir(dom->dir, 0, into != NULL);
+		domain_free(dom);
 		return ret;
 	}
 	free(packed);
@@ -334,7 +387,7 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 	return 0;
 
 fail_dir:
-	remove_dir(dom->dir);
+	hvd_domain_cleanup_dir(dom->dir, 0, into != NULL);
 fail:
 	free(packed);
 	domain_free(dom);
@@ -373,7 +426,8 @@ int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 		      char *err, size_t errlen)
 {
 	struct hvd_domain *dom;
-	int ret = spawn_domain(h, cfg, text, false, &dom, err, errlen);
+	int ret = spawn_domain(h, cfg, text, false, 0, NULL, &dom, err,
+			       errlen);
 
 	if (!ret)
 		ret = register_domain(h, dom, paused, err, errlen);
@@ -387,9 +441,12 @@ int hvd_domain_create(struct hvd *h, const Hv__DomainConfig *cfg,
 
 struct restoring {
 	struct hvd *h;
+	uint32_t domid;
+	const struct hvd_domain *into;
 	struct hvd_domain *dom;
-	char *err;
-	size_t errlen;
+	void (*created)(void *opaque, const struct hvd_domain *dom);
+	void *opaque;
+	char err[512];
 };
 
 /* domain_restore's callback: the stream's config as an incoming domain;
@@ -398,71 +455,112 @@ static int restore_create(void *opaque, const Hv__DomainConfig *cfg,
 			  struct domctl **out)
 {
 	struct restoring *r = opaque;
-	int ret = spawn_domain(r->h, cfg, NULL, true, &r->dom, r->err,
-			       r->errlen);
+	int ret = spawn_domain(r->h, cfg, NULL, true, r->domid, r->into,
+			       &r->dom, r->err, sizeof(r->err));
 
-	if (ret)
+	if (ret) {
+		log_err(&r->h->log, "restore: %s", r->err);
 		return ret;
+	}
+	r->created(r->opaque, r->dom);
 	*out = r->dom->d;
 	r->dom->d = NULL;
 	return 0;
 }
 
-int hvd_domain_restore(struct hvd *h, const char *path, bool paused,
-		       struct hvd_domain **out, char *err, size_t errlen)
+int hvd_domain_restore_helper(struct hvd *h, const char *path,
+			      uint32_t domid, const struct hvd_domain *into,
+			      const struct domain_progress *p,
+			      void (*created)(void *opaque,
+					      const struct hvd_domain *dom),
+			      void *opaque)
 {
-	struct restoring r = { .h = h, .err = err, .errlen = errlen };
+	struct restoring r = { .h = h, .domid = domid, .into = into,
+			       .created = created, .opaque = opaque };
 	struct domctl *d = NULL;
 	int ret;
 
-	err[0] = '\0';
-	ret = domain_restore(path, restore_create, &r, &d, &h->log);
+	ret = domain_restore_progress(path, restore_create, &r, p, &d,
+				      &h->log);
 	if (ret) {
-		if (!err[0])
-			snprintf(err, errlen, "restore %s: %s (details in "
-				 "hvd's log)", path, strerror(-ret));
-		if (r.dom)
-			abandon(h, r.dom);	/* domain_restore closed d */
+		if (r.dom) {	/* domain_restore closed d */
+			hvd_domain_cleanup_dir(r.dom->dir, r.dom->pid,
+					       into != NULL);
+			domain_free(r.dom);
+		}
 		return ret;
 	}
-	r.dom->d = d;
-	ret = register_domain(h, r.dom, paused, err, errlen);
-	if (ret)
-		return ret;
-	log_info(&h->log, "%s: restored from %s (domid %u, hvdomain %d)",
-		 r.dom->name, path, r.dom->domid, (int)r.dom->pid);
-	*out = r.dom;
+	/* incoming; hvd adopts it (hvd_domain_adopt) */
+	domctl_close(d);
+	domain_free(r.dom);
 	return 0;
 }
 
-int hvd_domain_save(struct hvd *h, struct hvd_domain *dom, const char *path,
-		    bool keep_running, char *err, size_t errlen)
+int hvd_domain_adopt(struct hvd *h, const char *uuid, struct hvd_domain *into,
+		     bool paused, struct hvd_domain **out, char *err,
+		     size_t errlen)
 {
+	struct hvd_domain *dom = into;
 	int ret;
 
-	if (!dom->d) {
-		snprintf(err, errlen, "domain '%s' is off: nothing to save",
-			 dom->name);
-		return -ESRCH;
+	if (!dom) {
+		dom = load_dir(h, uuid);
+		if (!dom) {
+			snprintf(err, errlen, "%s/domains/%s: the restored "
+				 "domain's files are unreadable", h->state_dir,
+				 uuid);
+			return -EIO;
+		}
+		if (hvd_domain_find(h, dom->name)) {
+			snprintf(err, errlen, "a domain named '%s' exists "
+				 "already", dom->name);
+			ret = -EEXIST;
+			goto fail;
+		}
+	} else {
+		char num[32];
+		ssize_t n = read_file(dom->dir, "hvdomain.pid", num,
+				      sizeof(num) - 1);
+
+		dom->pid = n > 0 ? (pid_t)strtol((num[n] = '\0', num), NULL,
+						 10) : 0;
 	}
-	ret = domain_save(dom->d, path, keep_running, &h->log);
+	/* the helper's child, ours since it exited (PR_SET_CHILD_SUBREAPER) */
+	dom->child = true;
+	ret = attach(h, dom);
 	if (ret) {
-		snprintf(err, errlen, "save %s to %s: %s (details in hvd's "
-			 "log); the domain runs on", dom->name, path,
+		snprintf(err, errlen, "connecting to the restored domain: %s",
 			 strerror(-ret));
-		return ret;
+		goto fail;
 	}
-	if (domctl_get_state(dom->d, &dom->st))
-		log_warn(&h->log, "%s: state after save: %s", dom->name,
+	ret = paused ? 0 : domctl_unpause(dom->d, &dom->st);
+	if (ret) {
+		snprintf(err, errlen, "starting the restored domain: %s",
 			 domctl_error(dom->d));
-	log_info(&h->log, "%s: saved to %s", dom->name, path);
-	if (!keep_running)
-		return hvd_domain_destroy(h, dom, err, errlen);
+		hvd_unwatch(h, domctl_fd(dom->d));
+		goto fail;
+	}
+	if (!into) {
+		dom->next = h->domains;
+		h->domains = dom;
+	}
+	dom->saved = false;
+	dom->saved_error[0] = '\0';
+	*out = dom;
 	return 0;
+
+fail:
+	hvd_domain_cleanup_dir(dom->dir, dom->pid, into != NULL);
+	domctl_close(dom->d);
+	dom->d = NULL;
+	dom->pid = 0;
+	if (!into)
+		domain_free(dom);
+	return ret;
 }
 
-int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
-		       size_t errlen)
+/* Ends its hvdomain (a Destroy, else SIGKILL) and waits for our child. */
+static void stop_hvdomain(struct hvd *h, struct hvd_domain *dom)
 {
 	if (dom->d) {
 		hvd_unwatch(h, domctl_fd(dom->d));
@@ -473,8 +571,29 @@ int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 	}
 	if (dom->child && dom->pid > 0)
 		waitpid(dom->pid, NULL, 0);	/* exits after the reply */
+}
+
+void hvd_domain_stop_saved(struct hvd *h, struct hvd_domain *dom)
+{
+	stop_hvdomain(h, dom);
+	unlink_in(dom->dir, "hvdomain.pid");
+	unlink_in(dom->dir, "domctl.sock");
+	dom->pid = 0;
+	dom->child = false;
+	dom->saved = true;
+	memset(&dom->st, 0, sizeof(dom->st));
+	dom->st.state = DOMCTL_STATE_UNKNOWN;
+	log_info(&h->log, "%s: saved to %s/" HVD_MANAGED_SAVE "; its "
+		 "hvdomain ended", dom->name, dom->dir);
+}
+
+int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
+		       size_t errlen)
+{
+	stop_hvdomain(h, dom);
 	(void)err;
 	(void)errlen;
+	hvd_op_domain_gone(h, dom);
 	log_info(&h->log, "%s: destroyed", dom->name);
 	remove_dir(dom->dir);
 	unlink_domain(h, dom);
@@ -482,10 +601,32 @@ int hvd_domain_destroy(struct hvd *h, struct hvd_domain *dom, char *err,
 	return 0;
 }
 
+int hvd_domain_restart(struct hvd *h, struct hvd_domain *dom,
+		       struct hvd_domain **out, char *err, size_t errlen)
+{
+	Hv__DomainConfig *cfg = dom->config;
+	static char text[65537];
+	ssize_t len;
+	int ret;
+
+	/* the same domain again: its config, its kept text */
+	len = read_file(dom->dir, "config", text, sizeof(text) - 1);
+	text[len > 0 ? len : 0] = '\0';
+	dom->config = NULL;
+	hvd_domain_destroy(h, dom, err, errlen);
+	ret = hvd_domain_create(h, cfg, len > 0 ? text : NULL, false, out, err,
+				errlen);
+	if (ret)
+		log_err(&h->log, "%s: restart failed: %s", cfg->name, err);
+	hv__domain_config__free_unpacked(cfg, NULL);
+	return ret;
+}
+
 /* The guest stopped: its on_poweroff / on_reboot / on_crash. */
 static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 {
 	Hv__DomainAction act;
+	struct hvd_domain *n;
 	char err[256];
 
 	if (dom->st.state == DOMCTL_STATE_CRASHED)
@@ -496,25 +637,10 @@ static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 		act = dom->config->on_poweroff;
 	log_info(&h->log, "%s: %s (code %d): action %d", dom->name,
 		 domctl_state_name(dom->st.state), dom->st.code, (int)act);
-	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY) {
+	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY)
 		hvd_domain_destroy(h, dom, err, sizeof(err));
-	} else if (act == HV__DOMAIN_ACTION__ACTION_RESTART) {
-		Hv__DomainConfig *cfg = dom->config;
-		static char text[65537];
-		struct hvd_domain *n;
-		ssize_t len;
-
-		/* the same domain again: its config, its kept text */
-		len = read_file(dom->dir, "config", text, sizeof(text) - 1);
-		text[len > 0 ? len : 0] = '\0';
-		dom->config = NULL;
-		hvd_domain_destroy(h, dom, err, sizeof(err));
-		if (hvd_domain_create(h, cfg, len > 0 ? text : NULL, false, &n,
-				      err, sizeof(err)))
-			log_err(&h->log, "%s: restart failed: %s", cfg->name,
-				err);
-		hv__domain_config__free_unpacked(cfg, NULL);
-	}
+	else if (act == HV__DOMAIN_ACTION__ACTION_RESTART)
+		(void)hvd_domain_restart(h, dom, &n, err, sizeof(err));
 	/* preserve: stays as it is until destroyed */
 }
 
@@ -529,7 +655,9 @@ void hvd_domain_event(struct hvd *h, struct hvd_domain *dom)
 			if (ev.status.state == DOMCTL_STATE_SHUTDOWN ||
 			    ev.status.state == DOMCTL_STATE_CRASHED) {
 				domctl_event_free(&ev);
-				apply_policy(h, dom);	/* may free dom */
+				/* a reboot request restarts it itself */
+				if (!hvd_op_domain_stopped(h, dom))
+					apply_policy(h, dom);	/* may free dom */
 				return;
 			}
 		}
@@ -557,6 +685,8 @@ void hvd_reap_children(struct hvd *h)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		char why[96];
 
+		if (hvd_op_reaped(h, pid, status))
+			continue;
 		domain_wait_status(status, why, sizeof(why));
 		for (struct hvd_domain *d = h->domains; d; d = d->next)
 			if (d->pid == pid) {

@@ -12,7 +12,7 @@ _hvctl()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="list info create pause unpause destroy save restore console host ping keygen"
+	local cmds="list info create pause unpause destroy save restore shutdown reboot console host ping keygen"
 	local i cmd=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -38,6 +38,15 @@ _hvctl()
 		else
 			_filedir
 		fi ;;
+	shutdown|reboot)
+		if ((cword == i + 1)); then
+			COMPREPLY=($(compgen -W "$(_hvctl_domains)" -- "$cur"))
+		elif [[ $prev != --timeout ]]; then
+			local o="--timeout"
+			[[ $cmd == shutdown ]] && o+=" --force --no-wait"
+			COMPREPLY=($(compgen -W "$o" -- "$cur"))
+		fi ;;
+	host) COMPREPLY=($(compgen -W "save-all" -- "$cur")) ;;
 	create|restore) _filedir ;;
 	keygen) COMPREPLY=($(compgen -W "--force" -- "$cur")); _filedir ;;
 	ping)

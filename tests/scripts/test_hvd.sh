@@ -12,32 +12,10 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:?usage: $0 BUILD}
 . tests/scripts/lib-hvrun.sh
 . tests/scripts/lib-hvdomain.sh
+. tests/scripts/lib-hvd.sh
 need_hvdomain dirtier hello
-HVD=$BUILD/bin/hvd
-HVCTL=$(realpath -m "$BUILD/bin/hvctl")
-for b in "$HVD" "$HVCTL"; do
-	[ -x "$b" ] || { echo "skipped: $b not built"; exit 77; }
-done
+need_hvd
 hvdomain_setup
-export HV_CONTROL=$tmp/hvd.sock
-
-# start_hvd: hvd on $tmp/state, returns once it serves ($hvd_pid)
-start_hvd() {
-	local fifo=$tmp/hvd.ready.$((ready_n += 1)) line=
-	mkfifo "$fifo"
-	"$HVD" --name hostA --state-dir "$tmp/state" --control "$HV_CONTROL" \
-		--ready-fd 3 3>"$fifo" >>"$tmp/hvd.log" 2>&1 &
-	hvd_pid=$!
-	pids+=("$hvd_pid")
-	read -r line <"$fifo"
-	[ "$line" = ready ] || { fail "hvd did not start"; cat "$tmp/hvd.log"; exit 1; }
-}
-
-# field DOM KEY: a value from hvctl --json info DOM
-field() {
-	"$HVCTL" --json info "$1" | python3 -c \
-		"import json,sys; print(json.load(sys.stdin)['$2'])"
-}
 
 cat >"$tmp/dirty.cfg" <<CFG
 # the dirtier, forever
