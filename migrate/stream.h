@@ -204,6 +204,13 @@ int __must_check stream_write_end(struct stream_writer *w,
 				  struct stream_manifest *m);
 
 /*
+ * The counts so far (page and zero entries, batches, rounds) into *m; the
+ * digest fields are left zero until END. For progress reports.
+ */
+void stream_writer_counts(const struct stream_writer *w,
+			  struct stream_manifest *m);
+
+/*
  * Writes one record of any type with a caller-made body (borrowed), framed
  * with the right sequence number and checksums and not validated: for
  * optional extension records and for tests that build hostile streams.
@@ -273,6 +280,13 @@ void stream_reader_destroy(struct stream_reader *r);
  * of batches before the failing record may have been written already.
  */
 int __must_check stream_read(struct stream_reader *r);
+
+/*
+ * As stream_read, but stops right after END's checks without looking for
+ * the end of the stream: on a live migration's connection the handover
+ * messages (docs/migration.md) follow END on channel 0.
+ */
+int __must_check stream_read_to_end(struct stream_reader *r);
 
 /* The message of the first error ("" if none); owned by the reader. */
 const char *stream_reader_error(const struct stream_reader *r);

@@ -656,7 +656,7 @@ static int check_eof(struct stream_reader *r)
 	return fail(r, -EPROTO, "trailing data after the END record");
 }
 
-int stream_read(struct stream_reader *r)
+static int read_channel(struct stream_reader *r, bool to_eof)
 {
 	int ret;
 
@@ -667,9 +667,19 @@ int stream_read(struct stream_reader *r)
 	ret = read_header(r);
 	while (!ret && r->state != R_END)
 		ret = read_record(r);
-	if (!ret)
+	if (!ret && to_eof)
 		ret = check_eof(r);
 	if (!ret)
 		r->state = R_DONE;
 	return ret;
+}
+
+int stream_read(struct stream_reader *r)
+{
+	return read_channel(r, true);
+}
+
+int stream_read_to_end(struct stream_reader *r)
+{
+	return read_channel(r, false);
 }
