@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The live-migration engine end to end: two real hvdomains, a running
+ * dirtier as the source and an incoming domain as the destination,
+ * joined by socketpairs (1, 2 and 4 channels, zstd or not). mig_send
+ * runs here, mig_recv on a thread. After a migration the dirtier's
+ * ticks go on at the destination from the next number, it keeps
+ * verifying every page it wrote (a lost or stale page prints "FAIL"),
+ * the source is paused and the figures of both sides agree. Faults (the
+ * destination domain killed, a channel closed, a corrupted batch, a
+ * cancel) fail mig_send and leave the source running, its ticks going on.
+ * No sleeps: every wait is for an event (console text, a thread's end).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "hvdomain_fixture.h"
+#include "migrate.h"
+
+#define OUT_CAP 65536
+static char out[OUT_CAP], dout[OUT_CAP];
+
+struct dom {
+	struct hvd_proc p;
+	struct domctl *d;
+};
+
+static void start(struct dom *x, const char *const *args)
+{
+	assert_int_equal(hvd_spawn(&x->p, args), 0);
+	x->d = hvd_connect(&x->p);
+	assert_non_null(x->d);
+}
+
+static void stop(struct dom *x)
+{
+	if (!x->d)
+		return;
+	if (domctl_destroy(x->d))
+		print_message("destroy: %s\n", domctl_error(x->d));
+	domctl_close(x->d);
+	x->d = NULL;
+	hvd_reap(&x->p, 10);
+}
+
+/* A dirtier with @cmdline, running, subscribed, past its second tick. */
+static void start_dirtier(struct dom *x, const char *cmdline)
+{
+	const char *args[] = { "--vcpus", "1", "--memory", "64M", "--name",
+		"dirty", "--kernel", hvd_guest("dirtier"), "--cmdline",
+		cmdline, "--start", NULL };
+
+	start(x, args);
+	assert_int_equal(domctl_console_subscribe(x->d, true, true, NULL), 0);
+	assert_true(hvd_wait_console(x->d, "tick 2 ", 20000, out, OUT_CAP));
+}
+
+/* An incoming domain of the same shape, plus a second connection for
+ * its console (the receiver's thread owns the first). */
+static void start_incoming(struct dom *x, struct domctl **con)
+{
+	const char *args[] = { "--vcpus", "1", "--memory", "64M",
+		"--incoming", "--name", "dirty", NULL };
+
+	start(x, args);
+	*con = hvd_connect(&x->p);
+	assert_non_null(*con);
+	assert_int_equal(domctl_console_subscribe(*con, true, false, NULL), 0);
+}
+
+/* ---- a receiver on its own thread ---- */
+
+struct receiver {
+	pthread_t thread;
+	struct domctl *d;
+	struct mig_transport *t;
+	struct mig_recv_params p;
+	struct mig_recv_stats st;
+	int ret;
+};
+
+static void *recv_main(void *arg)
+{
+	struct receiver *r = arg;
+
+	r->ret = mig_recv(r->d, &r->p, r->t, &r->st);
+	return NULL;
+}
+
+static void recv_start(struct receiver *r, struct domctl *d,
+		       struct mig_transport *t)
+{
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	r->t = t;
+	r->p.name = "dst";
+	assert_int_equal(pthread_create(&r->thread, NULL, recv_main, r), 0);
+}
+
+/* ---- a migration's setting ---- */
+
+struct mig {
+	struct dom src, dst;
+	struct domctl *dcon;		/* the destination's console */
+	unsigned int n;
+	int fds[8][2];			/* [i][0] source, [i][1] destination */
+	struct mig_transport *ts, *td;
+	struct mig_params p;
+	struct mig_stats st;
+	struct mig_arbiter_peer arb;
+	char commit_path[256];
+	struct receiver rcv;
+	atomic_bool cancel;
+	/* what the progress callback does after round 0 */
+	enum { FAULT_NONE, FAULT_KILL_DST, FAULT_CLOSE_CHAN, FAULT_CANCEL }
+		fault;
+	bool faulted;
+	unsigned int progress_calls;
+};
+
+static void on_progress(void *opaque, const struct mig_stats *st)
+{
+	struct mig *m = opaque;
+
+	m->progress_calls++;
+	if (m->faulted || st->rounds < 1)
+		return;
+	m->faulted = true;
+	switch (m->fault) {
+	case FAULT_KILL_DST:
+		hvd_kill(&m->dst.p);
+		break;
+	case FAULT_CLOSE_CHAN:
+		shutdown(m->fds[m->n - 1][1], SHUT_RDWR);
+		break;
+	case FAULT_CANCEL:
+		atomic_store(&m->cancel, true);
+		break;
+	case FAULT_NONE:
+		m->faulted = false;
+		break;
+	}
+}
+
+static void mig_setup(struct mig *m, unsigned int n, const char *cmdline)
+{
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	atomic_init(&m->cancel, false);
+	start_dirtier(&m->src, cmdline);
+	start_incoming(&m->dst, &m->dcon);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+					    0, m->fds[i]), 0);
+	{
+		int s[8], d[8];
+
+		for (unsigned int i = 0; i < n; i++) {
+			s[i] = m->fds[i][0];
+			d[i] = m->fds[i][1];
+		}
+		assert_int_equal(mig_xport_fd_create(&m->ts, s, n, true), 0);
+		assert_int_equal(mig_xport_fd_create(&m->td, d, n, true), 0);
+	}
+	snprintf(m->commit_path, sizeof(m->commit_path), "%s/owner",
+		 m->src.p.dir);
+	mig_arbiter_peer_init(&m->arb, m->commit_path);
+	m->p.arbiter = &m->arb.arb;
+	m->p.epoch = 7;
+	m->p.max_rounds = 4;
+	m->p.name = "src";
+}
+
+static int mig_run(struct mig *m)
+{
+	int ret;
+
+	recv_start(&m->rcv, m->dst.d, m->td);
+	ret = mig_send(m->src.d, &m->p, m->ts, &m->st, on_progress, m,
+		       &m->cancel);
+	pthread_join(m->rcv.thread, NULL);
+	return ret;
+}
+
+static void mig_teardown(struct mig *m)
+{
+	mig_transport_destroy(m->ts);
+	mig_transport_destroy(m->td);
+	for (unsigned int i = 0; i < m->n; i++) {
+		close(m->fds[i][0]);
+		close(m->fds[i][1]);
+	}
+	if (m->dcon)
+		domctl_close(m->dcon);
+	stop(&m->dst);
+	stop(&m->src);
+}
+
+/* The number of the first "tick N " line in @text, or -1. */
+static long first_tick(const char *text)
+{
+	const char *t = strstr(text, "tick ");
+
+	return t ? strtol(t + 5, NULL, 10) : -1;
+}
+
+static void state_is(struct domctl *d, enum domctl_state want)
+{
+	struct domctl_status st;
+
+	assert_int_equal(domctl_get_state(d, &st), 0);
+	assert_int_equal(st.state, want);
+}
+
+/* The dirtier on @d (subscribed) prints two more ticks after @last. */
+static void ticks_go_on(struct domctl *d, long last, char *buf)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "tick %ld ", last + 2);
+	assert_true(hvd_wait_console(d, want, 20000, buf, OUT_CAP));
+	assert_null(strstr(buf, "FAIL"));
+}
+
+static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
+		       unsigned int downtime_ms)
+{
+	struct mig m;
+	long last;
+	int ret;
+
+	mig_setup(&m, n, cmdline);
+	m.p.zstd_level = zstd;
+	m.p.max_downtime_ms = downtime_ms;
+	ret = mig_run(&m);
+	assert_int_equal(m.rcv.ret, 0);
+	assert_int_equal(ret, 0);
+	assert_int_equal(m.st.outcome, MIG_OUTCOME_RUNNING);
+	assert_true(m.rcv.st.ready && m.rcv.st.running);
+	assert_int_equal(m.rcv.st.epoch, 7);
+	state_is(m.src.d, DOMCTL_STATE_PAUSED);
+
+	/* the source's last tick, then the destination's from the next */
+	last = hvd_console_drain(m.src.d, out, OUT_CAP);
+	assert_true(last >= 2);
+	ticks_go_on(m.dcon, last, dout);
+	assert_int_equal(first_tick(dout), last + 1);
+	assert_null(strstr(out, "FAIL"));
+
+	/* the figures: both sides counted the same */
+	assert_true(m.st.populated_pages > 2048);	/* 8 MiB working set */
+	assert_true(m.st.pages_sent >= m.st.populated_pages);
+	assert_int_equal(m.st.pages_sent, m.rcv.st.pages);
+	assert_int_equal(m.st.zero_pages, m.rcv.st.zero_pages);
+	assert_int_equal(m.st.wire_bytes, m.rcv.st.wire_bytes);
+	assert_true(m.st.rounds >= 2);	/* round 0 and stop-and-copy */
+	/* 1 ms is below the state's own cost: forced after max_rounds */
+	if (downtime_ms == 1)
+		assert_int_equal(m.st.rounds, m.p.max_rounds + 1);
+	assert_int_equal(m.st.rounds, m.rcv.st.rounds);
+	assert_int_equal(m.st.nr_channels, n);
+	assert_true(m.st.downtime_us > 0 && m.st.downtime_us < m.st.total_us);
+	assert_true(m.progress_calls >= m.st.rounds);
+	/* raw: every RAW page's bytes and framing; zstd: a frame is sent
+	 * only when smaller, so never more than raw would have been */
+	if (!zstd)
+		assert_true(m.st.wire_bytes > m.st.raw_bytes);
+	else
+		assert_true(m.st.wire_bytes < m.st.raw_bytes +
+			    m.st.pages_sent * 16 + (1u << 20));
+	/* the commit record is durable on the source's side */
+	{
+		FILE *f = fopen(m.commit_path, "r");
+		char line[128] = "";
+
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		assert_non_null(strstr(line, "epoch=7 moved"));
+	}
+	print_message("      %u ch zstd %d: %llu rounds, %llu pages (%llu "
+		      "zero), %llu wire bytes, downtime %llu us, total %llu "
+		      "us\n", n, zstd, (unsigned long long)m.st.rounds,
+		      (unsigned long long)m.st.pages_sent,
+		      (unsigned long long)m.st.zero_pages,
+		      (unsigned long long)m.st.wire_bytes,
+		      (unsigned long long)m.st.downtime_us,
+		      (unsigned long long)m.st.total_us);
+	mig_teardown(&m);
+}
+
+static void test_one_channel_raw(void **state)
+{
+	(void)state;
+	migrate_ok(1, 0, "ws=8M ticks=0 tick_ms=20", 0);
+}
+
+static void test_two_channels_zstd(void **state)
+{
+	(void)state;
+	migrate_ok(2, 1, "ws=8M ticks=0 tick_ms=20 pattern=sparse", 0);
+}
+
+/* A target no round can meet: max_rounds iterative rounds, then forced. */
+static void test_four_channels_forced(void **state)
+{
+	(void)state;
+	migrate_ok(4, 3, "ws=8M ticks=0 tick_ms=20", 1);
+}
+
+/* A slow dirtier converges: the prediction, not the round cap, ends it. */
+static void test_converges(void **state)
+{
+	struct mig m;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20 rate=200");
+	m.p.max_downtime_ms = 200;
+	m.p.max_rounds = 50;
+	assert_int_equal(mig_run(&m), 0);
+	assert_int_equal(m.rcv.ret, 0);
+	assert_true(m.st.rounds < 50);
+	assert_true(m.st.expected_downtime_us <= 200000);
+	mig_teardown(&m);
+}
+
+/* A failed migration: the source runs on, its ticks go on, log-dirty is
+ * off again (enable succeeds), and the destination refused. */
+static void source_survived(struct mig *m, int ret)
+{
+	long last;
+
+	assert_true(ret < 0);
+	assert_int_equal(m->st.outcome, MIG_OUTCOME_NONE);
+	assert_true(m->rcv.ret < 0);
+	assert_false(m->rcv.st.running);
+	state_is(m->src.d, DOMCTL_STATE_RUNNING);
+	assert_int_equal(domctl_log_dirty_enable(m->src.d), 0);
+	assert_int_equal(domctl_log_dirty_disable(m->src.d), 0);
+	last = hvd_console_drain(m->src.d, out, OUT_CAP);
+	assert_true(last >= 2);
+	ticks_go_on(m->src.d, last, out);
+	/* no commit record: ownership never moved */
+	assert_int_equal(access(m->commit_path, F_OK), -1);
+}
+
+static void test_destination_killed(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	m.fault = FAULT_KILL_DST;
+	ret = mig_run(&m);
+	assert_true(m.faulted);
+	source_survived(&m, ret);
+	domctl_close(m.dst.d);	/* its hvdomain is gone */
+	m.dst.d = NULL;
+	mig_teardown(&m);
+}
+
+static void test_channel_closed(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	m.fault = FAULT_CLOSE_CHAN;
+	ret = mig_run(&m);
+	assert_true(m.faulted);
+	source_survived(&m, ret);
+	state_is(m.dst.d, DOMCTL_STATE_INCOMING);
+	mig_teardown(&m);
+}
+
+static void test_cancel(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	m.fault = FAULT_CANCEL;
+	ret = mig_run(&m);
+	assert_int_equal(ret, -ECANCELED);
+	source_survived(&m, ret);
+	mig_teardown(&m);
+}
+
+/* The same, with the timeout's action "abort": the guest stays. */
+static void test_no_convergence_aborts(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	m.p.max_downtime_ms = 1;
+	m.p.max_rounds = 3;
+	m.p.timeout_action = MIG_TIMEOUT_ABORT;
+	ret = mig_run(&m);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_int_equal(m.st.rounds, 3);
+	source_survived(&m, ret);
+	mig_teardown(&m);
+}
+
+/* ---- a transport that corrupts one batch, through the ops table ---- */
+
+struct corrupt {
+	struct mig_transport t;
+	struct mig_transport *inner;
+	unsigned int big_sends;		/* sends of a page or more, ch 0 */
+};
+
+static int c_open(struct mig_transport *t)
+{
+	struct corrupt *c = t->priv;
+
+	return c->inner->ops->open(c->inner);
+}
+
+static int c_send(struct mig_transport *t, unsigned int ch, const void *buf,
+		  size_t len)
+{
+	struct corrupt *c = t->priv;
+
+	if (ch == 0 && len >= 4096 && ++c->big_sends == 3) {
+		uint8_t *copy = malloc(len);
+		int ret;
+
+		assert_non_null(copy);
+		memcpy(copy, buf, len);
+		copy[len / 2] ^= 0x40;
+		ret = c->inner->ops->send(c->inner, ch, copy, len);
+		free(copy);
+		return ret;
+	}
+	return c->inner->ops->send(c->inner, ch, buf, len);
+}
+
+static ssize_t c_recv(struct mig_transport *t, unsigned int ch, void *buf,
+		      size_t len)
+{
+	struct corrupt *c = t->priv;
+
+	return c->inner->ops->recv(c->inner, ch, buf, len);
+}
+
+static void c_abort(struct mig_transport *t)
+{
+	struct corrupt *c = t->priv;
+
+	c->inner->ops->abort(c->inner);
+}
+
+static void c_destroy(struct mig_transport *t)
+{
+	(void)t;
+}
+
+static const struct mig_transport_ops corrupt_ops = {
+	.name = "corrupt",
+	.flags = MIG_XPORT_PEER,
+	.open = c_open,
+	.send = c_send,
+	.recv = c_recv,
+	.abort = c_abort,
+	.destroy = c_destroy,
+};
+
+static void test_corrupted_batch(void **state)
+{
+	struct corrupt c = { .t = { .ops = &corrupt_ops } };
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	c.inner = m.ts;
+	c.t.nr_channels = m.ts->nr_channels;
+	c.t.priv = &c;
+	recv_start(&m.rcv, m.dst.d, m.td);
+	ret = mig_send(m.src.d, &m.p, &c.t, &m.st, on_progress, &m,
+		       &m.cancel);
+	pthread_join(m.rcv.thread, NULL);
+	assert_int_equal(m.rcv.ret, -EBADMSG);
+	source_survived(&m, ret);
+	mig_teardown(&m);
+}
+
+/* ---- the file transport: a live save, then a restore through it ---- */
+
+static void test_live_save_to_file(void **state)
+{
+	struct mig m;
+	struct mig_transport *tf = NULL, *tr = NULL;
+	struct mig_recv_params rp = { .name = "restore" };
+	struct mig_recv_stats rs;
+	char path[256];
+	long last;
+
+	(void)state;
+	mig_setup(&m, 1, "ws=8M ticks=0 tick_ms=20");
+	snprintf(path, sizeof(path), "%s/save", m.src.p.dir);
+	assert_int_equal(mig_xport_file_create(&tf, path, true, NULL), 0);
+	assert_int_equal(mig_send(m.src.d, &m.p, tf, &m.st, NULL, NULL,
+				  NULL), 0);
+	assert_int_equal(m.st.outcome, MIG_OUTCOME_SAVED);
+	state_is(m.src.d, DOMCTL_STATE_PAUSED);
+	last = hvd_console_drain(m.src.d, out, OUT_CAP);
+
+	assert_int_equal(mig_xport_file_create(&tr, path, false, NULL), 0);
+	assert_int_equal(mig_recv(m.dst.d, &rp, tr, &rs), 0);
+	assert_int_equal(rs.pages, m.st.pages_sent);
+	assert_int_equal(rs.rounds, m.st.rounds);
+	state_is(m.dst.d, DOMCTL_STATE_INCOMING);
+	assert_int_equal(domctl_unpause(m.dst.d, NULL), 0);
+	ticks_go_on(m.dcon, last, dout);
+	assert_int_equal(first_tick(dout), last + 1);
+	mig_transport_destroy(tf);
+	mig_transport_destroy(tr);
+	mig_teardown(&m);
+}
+
+/* A write to a directory that does not exist fails cleanly, running on. */
+static void test_unwritable_file(void **state)
+{
+	struct mig m;
+	struct mig_transport *tf = NULL;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 1, "ws=8M ticks=0 tick_ms=20");
+	assert_int_equal(mig_xport_file_create(&tf, "/nonexistent/dir/save",
+					       true, NULL), 0);
+	ret = mig_send(m.src.d, &m.p, tf, &m.st, NULL, NULL, NULL);
+	assert_int_equal(ret, -ENOENT);
+	state_is(m.src.d, DOMCTL_STATE_RUNNING);
+	assert_int_equal(domctl_log_dirty_enable(m.src.d), 0);
+	assert_int_equal(domctl_log_dirty_disable(m.src.d), 0);
+	mig_transport_destroy(tf);
+	mig_teardown(&m);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_one_channel_raw, hvd_kill_all),
+		cmocka_unit_test_teardown(test_two_channels_zstd,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_four_channels_forced,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_converges, hvd_kill_all),
+		cmocka_unit_test_teardown(test_destination_killed,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_channel_closed, hvd_kill_all),
+		cmocka_unit_test_teardown(test_cancel, hvd_kill_all),
+		cmocka_unit_test_teardown(test_no_convergence_aborts,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_corrupted_batch, hvd_kill_all),
+		cmocka_unit_test_teardown(test_live_save_to_file,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_unwritable_file, hvd_kill_all),
+	};
+
+	(void)argc;
+	signal(SIGPIPE, SIG_IGN);
+	hvd_fixture_init(argv[0]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
