@@ -22,6 +22,11 @@
 /* What stop-and-copy costs beyond the pages: state, END, handover. */
 #define STATE_COST_US	2000
 
+/* Auto-converge's throttle, percent of each vCPU's time asleep. */
+#define THROTTLE_INITIAL	20
+#define THROTTLE_STEP		10
+#define THROTTLE_MAX		99
+
 struct sending {
 	struct domctl *d;
 	const struct mig_params *p;
@@ -39,6 +44,7 @@ struct sending {
 	size_t bits_len;
 	struct send_chans chans;
 	bool chans_up, logdirty, paused, was_running, ended, committed;
+	bool no_throttle;	/* the domain has no SetThrottle */
 };
 
 static uint64_t now_us(void)
@@ -245,6 +251,42 @@ static int setup(struct sending *s, const atomic_bool *cancel)
 	return 0;
 }
 
+/*
+ * Auto-converge: when the pages dirtied during a round would take more
+ * than half of what the round could send, the guest outruns the link:
+ * throttle its vCPUs, 20% first, then 10% more each time (QEMU's steps).
+ * An hvdomain without SetThrottle just goes on unthrottled.
+ */
+static void auto_converge(struct sending *s, uint64_t dirty, uint64_t sent)
+{
+	double per_page = s->st->pages_sent ?
+		(double)s->st->wire_bytes / (double)s->st->pages_sent :
+		STREAM_PAGE_SIZE;
+	unsigned int pct;
+	int ret;
+
+	if (s->p->no_auto_converge || s->no_throttle ||
+	    (double)dirty * per_page <= (double)sent / 2)
+		return;
+	pct = s->st->throttle_pct ? s->st->throttle_pct + THROTTLE_STEP :
+	      THROTTLE_INITIAL;
+	if (pct > THROTTLE_MAX)
+		pct = THROTTLE_MAX;
+	if (pct == s->st->throttle_pct)
+		return;
+	ret = domctl_set_throttle(s->d, pct);
+	if (ret) {
+		log_warn(s->log, "migrate: %s: auto-converge off: set throttle:"
+			 " %s", s->name, *domctl_error(s->d) ?
+			 domctl_error(s->d) : strerror(-ret));
+		s->no_throttle = true;
+		return;
+	}
+	s->st->throttle_pct = pct;
+	log_info(s->log, "migrate: %s: auto-converge: vCPUs throttled to %u%%",
+		 s->name, pct);
+}
+
 static bool timed_out(struct sending *s)
 {
 	return s->p->timeout_ms &&
@@ -263,7 +305,7 @@ static int precopy(struct sending *s, uint8_t *tmp, mig_progress_fn progress,
 	int ret;
 
 	for (;;) {
-		uint64_t t = now_us(), dirty;
+		uint64_t t = now_us(), dirty, sent = s->st->wire_bytes;
 
 		ret = send_round(s, progress, opaque);
 		if (ret)
@@ -276,6 +318,8 @@ static int precopy(struct sending *s, uint8_t *tmp, mig_progress_fn progress,
 			s->st->dirty_rate = dirty * 1000000u / (now_us() - t);
 		s->st->dirty_pages = dirty;
 		s->st->expected_downtime_us = predict_us(s->st, dirty);
+		if (s->st->rounds > 1)
+			auto_converge(s, dirty, s->st->wire_bytes - sent);
 		if (cancel && atomic_load(cancel)) {
 			log_err(s->log, "migrate: %s: cancelled", s->name);
 			return -ECANCELED;
@@ -451,6 +495,11 @@ int mig_send(struct domctl *src, const struct mig_params *p,
 	}
 	if (!ret && s.st->outcome == MIG_OUTCOME_SAVED)
 		s.st->downtime_us = now_us() - s.t_pause;
+	if (s.st->throttle_pct) {
+		ret2 = domctl_set_throttle(src, 0);
+		if (ret2)
+			call_failed(&s, "ending the throttle", ret2);
+	}
 	if (s.logdirty) {
 		ret2 = domctl_log_dirty_disable(src);
 		if (ret2)

@@ -208,6 +208,7 @@ struct mig_params {
 	unsigned int timeout_ms;	/* 0: none */
 	enum mig_timeout_action timeout_action;
 	unsigned int max_rounds;	/* iterative rounds; 0: the default */
+	bool no_auto_converge;		/* true: never throttle the vCPUs */
 	uint64_t epoch;			/* the ownership epoch to commit */
 	const struct mig_arbiter *arbiter;	/* NULL: commit record skipped */
 	const struct hv_log *log;
@@ -238,7 +239,7 @@ struct mig_stats {
 	uint64_t dirty_pages;	/* found dirty after the last round */
 	uint64_t dirty_rate;	/* pages/s, the last iterative round */
 	uint64_t throughput;	/* wire bytes/s, the last round */
-	unsigned int throttle_pct;	/* vCPU throttle applied, 0 if none */
+	unsigned int throttle_pct;	/* auto-converge's last throttle, % */
 	unsigned int nr_channels;
 	enum mig_outcome outcome;
 	bool paused;		/* in stop-and-copy or after */
