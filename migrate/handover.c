@@ -121,18 +121,23 @@ static int peer_commit(void *priv, const uint8_t uuid[16], uint64_t epoch)
 	return fsync_dir_of(a->path);
 }
 
+/* Our own record, when this side wrote one; else the peer's word. */
 static int peer_resolve(void *priv, const uint8_t uuid[16], uint64_t epoch)
 {
 	struct mig_arbiter_peer *a = priv;
 	char hex[33], want[128], rec[128];
 	FILE *f = fopen(a->path, "re");
-	bool found;
+	uint64_t e;
+	bool found = false;
 
 	if (!f)
 		return -ENOTCONN;	/* asking the peer: not done yet */
 	uuid_hex(uuid, hex);
-	snprintf(want, sizeof(want), RECORD_FMT, hex, epoch);
-	found = fgets(rec, sizeof(rec), f) && !strcmp(rec, want);
+	if (fgets(rec, sizeof(rec), f) &&
+	    sscanf(rec, "hv-ownership 1 uuid=%*32s epoch=%" SCNu64, &e) == 1) {
+		snprintf(want, sizeof(want), RECORD_FMT, hex, e);
+		found = !strcmp(rec, want) && (!epoch || e == epoch);
+	}
 	fclose(f);
 	return found ? 1 : -ENOTCONN;
 }

@@ -168,9 +168,10 @@ struct mig_arbiter_ops {
 	 */
 	int (*commit)(void *priv, const uint8_t uuid[16], uint64_t epoch);
 	/*
-	 * The outcome of the handover of @uuid at @epoch: 1 committed,
-	 * 0 aborted, or a negative errno when it cannot tell (in doubt: the
-	 * guest stays paused).
+	 * The outcome of the handover of @uuid at @epoch (0: the asker does
+	 * not know the epoch, as a destination that never got RUN): 1
+	 * committed, 0 aborted, or a negative errno when it cannot tell (in
+	 * doubt: the guest stays paused).
 	 */
 	int (*resolve)(void *priv, const uint8_t uuid[16], uint64_t epoch);
 };

@@ -11,6 +11,7 @@
  * cancel) fail mig_send and leave the source running, its ticks going on.
  * No sleeps: every wait is for an event (console text, a thread's end).
  */
+#include <endian.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -25,9 +26,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "hvdomain_fixture.h"
+#include "handover.h"
 #include "migrate.h"
 
 #define OUT_CAP 65536
+/* the same domain on both sides, as hvd creates the incoming one */
+#define UUID "6f1c2a0e-9b7d-4e21-8a55-3c0d2b9e7f14"
 static char out[OUT_CAP], dout[OUT_CAP];
 
 struct dom {
@@ -57,8 +61,8 @@ static void stop(struct dom *x)
 static void start_dirtier(struct dom *x, const char *cmdline)
 {
 	const char *args[] = { "--vcpus", "1", "--memory", "64M", "--name",
-		"dirty", "--kernel", hvd_guest("dirtier"), "--cmdline",
-		cmdline, "--start", NULL };
+		"dirty", "--uuid", UUID, "--kernel", hvd_guest("dirtier"),
+		"--cmdline", cmdline, "--start", NULL };
 
 	start(x, args);
 	assert_int_equal(domctl_console_subscribe(x->d, true, true, NULL), 0);
@@ -70,7 +74,7 @@ static void start_dirtier(struct dom *x, const char *cmdline)
 static void start_incoming(struct dom *x, struct domctl **con)
 {
 	const char *args[] = { "--vcpus", "1", "--memory", "64M",
-		"--incoming", "--name", "dirty", NULL };
+		"--incoming", "--name", "dirty", "--uuid", UUID, NULL };
 
 	start(x, args);
 	*con = hvd_connect(&x->p);
@@ -98,12 +102,13 @@ static void *recv_main(void *arg)
 }
 
 static void recv_start(struct receiver *r, struct domctl *d,
-		       struct mig_transport *t)
+		       struct mig_transport *t, const struct mig_arbiter *arb)
 {
 	memset(r, 0, sizeof(*r));
 	r->d = d;
 	r->t = t;
 	r->p.name = "dst";
+	r->p.arbiter = arb;
 	assert_int_equal(pthread_create(&r->thread, NULL, recv_main, r), 0);
 }
 
@@ -185,7 +190,7 @@ static int mig_run(struct mig *m)
 {
 	int ret;
 
-	recv_start(&m->rcv, m->dst.d, m->td);
+	recv_start(&m->rcv, m->dst.d, m->td, NULL);
 	ret = mig_send(m->src.d, &m->p, m->ts, &m->st, on_progress, m,
 		       &m->cancel);
 	pthread_join(m->rcv.thread, NULL);
@@ -212,6 +217,31 @@ static long first_tick(const char *text)
 	const char *t = strstr(text, "tick ");
 
 	return t ? strtol(t + 5, NULL, 10) : -1;
+}
+
+/*
+ * The guest's output goes on without a gap across the move: the source's
+ * output from its last complete "tick @last " line, followed by the
+ * destination's, holds tick @last + 1 and nothing failed. (A line may be
+ * cut by the pause: its start printed on the source, its end at the
+ * destination.)
+ */
+static void continues(const char *src, long last, const char *dst)
+{
+	static char joined[2 * OUT_CAP];
+	char want[32];
+	const char *from;
+
+	snprintf(want, sizeof(want), "tick %ld ", last);
+	from = strstr(src, want);
+	assert_non_null(from);
+	while (strstr(from + 1, want))
+		from = strstr(from + 1, want);
+	snprintf(joined, sizeof(joined), "%s%s", from, dst);
+	assert_int_equal(first_tick(joined), last);
+	snprintf(want, sizeof(want), "tick %ld ", last + 1);
+	assert_non_null(strstr(joined, want));
+	assert_null(strstr(joined, "FAIL"));
 }
 
 static void state_is(struct domctl *d, enum domctl_state want)
@@ -254,7 +284,7 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 	last = hvd_console_drain(m.src.d, out, OUT_CAP);
 	assert_true(last >= 2);
 	ticks_go_on(m.dcon, last, dout);
-	assert_int_equal(first_tick(dout), last + 1);
+	continues(out, last, dout);
 	assert_null(strstr(out, "FAIL"));
 
 	/* the figures: both sides counted the same */
@@ -357,7 +387,7 @@ static void test_auto_converge(void **state)
 		    (uint64_t)(56u << 20));
 	last = hvd_console_drain(m.src.d, out, OUT_CAP);
 	ticks_go_on(m.dcon, last, dout);
-	assert_int_equal(first_tick(dout), last + 1);
+	continues(out, last, dout);
 	mig_teardown(&m);
 }
 
@@ -519,13 +549,142 @@ static void test_corrupted_batch(void **state)
 	c.inner = m.ts;
 	c.t.nr_channels = m.ts->nr_channels;
 	c.t.priv = &c;
-	recv_start(&m.rcv, m.dst.d, m.td);
+	recv_start(&m.rcv, m.dst.d, m.td, NULL);
 	ret = mig_send(m.src.d, &m.p, &c.t, &m.st, on_progress, &m,
 		       &m.cancel);
 	pthread_join(m.rcv.thread, NULL);
 	assert_int_equal(m.rcv.ret, -EBADMSG);
 	source_survived(&m, ret);
 	mig_teardown(&m);
+}
+
+/* ---- the handover ---- */
+
+/* The commit record cannot be written: before the commit point, so the
+ * source aborts the handover and runs on; the destination gets ABORT. */
+static void test_commit_fails(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	snprintf(m.commit_path, sizeof(m.commit_path), "/nonexistent/owner");
+	ret = mig_run(&m);
+	assert_int_equal(ret, -ENOENT);
+	assert_int_equal(m.rcv.ret, -ECANCELED);
+	assert_true(m.rcv.st.ready);
+	source_survived(&m, ret);
+	state_is(m.dst.d, DOMCTL_STATE_INCOMING);
+	mig_teardown(&m);
+}
+
+/* A source transport that loses RUN: channel 0 dies instead. */
+struct lose_run {
+	struct mig_transport t;
+	struct mig_transport *inner;
+};
+
+static int lr_open(struct mig_transport *t)
+{
+	struct lose_run *l = t->priv;
+
+	return l->inner->ops->open(l->inner);
+}
+
+static int lr_send(struct mig_transport *t, unsigned int ch, const void *buf,
+		   size_t len)
+{
+	struct lose_run *l = t->priv;
+	const struct handover_msg *msg = buf;
+
+	if (ch == 0 && len == sizeof(*msg) && le32toh(msg->magic) == HANDOVER_MAGIC &&
+	    le32toh(msg->type) == HANDOVER_RUN) {
+		l->inner->ops->abort(l->inner);
+		return 0;
+	}
+	return l->inner->ops->send(l->inner, ch, buf, len);
+}
+
+static ssize_t lr_recv(struct mig_transport *t, unsigned int ch, void *buf,
+		       size_t len)
+{
+	struct lose_run *l = t->priv;
+
+	return l->inner->ops->recv(l->inner, ch, buf, len);
+}
+
+static void lr_abort(struct mig_transport *t)
+{
+	struct lose_run *l = t->priv;
+
+	l->inner->ops->abort(l->inner);
+}
+
+static void lr_destroy(struct mig_transport *t)
+{
+	(void)t;
+}
+
+static const struct mig_transport_ops lose_run_ops = {
+	.name = "lose-run",
+	.flags = MIG_XPORT_PEER,
+	.open = lr_open,
+	.send = lr_send,
+	.recv = lr_recv,
+	.abort = lr_abort,
+	.destroy = lr_destroy,
+};
+
+/*
+ * Contact lost right after the commit point: the source has committed
+ * and keeps its copy paused (UNCONFIRMED); the destination, READY and
+ * never told, is in doubt. Without an arbiter it stays paused
+ * (-EINPROGRESS); with one that knows the commit it runs the guest.
+ */
+static void run_lost(bool arbiter)
+{
+	struct lose_run l = { .t = { .ops = &lose_run_ops } };
+	struct mig m;
+	long last;
+	int ret;
+
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	l.inner = m.ts;
+	l.t.nr_channels = m.ts->nr_channels;
+	l.t.priv = &l;
+	/* the destination's arbiter reads the source's record here, as
+	 * asking the peer would */
+	recv_start(&m.rcv, m.dst.d, m.td, arbiter ? &m.arb.arb : NULL);
+	ret = mig_send(m.src.d, &m.p, &l.t, &m.st, NULL, NULL, NULL);
+	pthread_join(m.rcv.thread, NULL);
+	assert_int_equal(ret, 0);
+	assert_int_equal(m.st.outcome, MIG_OUTCOME_UNCONFIRMED);
+	state_is(m.src.d, DOMCTL_STATE_PAUSED);
+	last = hvd_console_drain(m.src.d, out, OUT_CAP);
+	if (!arbiter) {
+		assert_int_equal(m.rcv.ret, -EINPROGRESS);
+		assert_false(m.rcv.st.running);
+		state_is(m.dst.d, DOMCTL_STATE_INCOMING);
+	} else {
+		assert_int_equal(m.rcv.ret, 0);
+		assert_true(m.rcv.st.running);
+		ticks_go_on(m.dcon, last, dout);
+		continues(out, last, dout);
+	}
+	mig_teardown(&m);
+}
+
+static void test_run_lost_in_doubt(void **state)
+{
+	(void)state;
+	run_lost(false);
+}
+
+static void test_run_lost_arbiter_resolves(void **state)
+{
+	(void)state;
+	run_lost(true);
 }
 
 /* ---- the file transport: a live save, then a restore through it ---- */
@@ -556,7 +715,7 @@ static void test_live_save_to_file(void **state)
 	state_is(m.dst.d, DOMCTL_STATE_INCOMING);
 	assert_int_equal(domctl_unpause(m.dst.d, NULL), 0);
 	ticks_go_on(m.dcon, last, dout);
-	assert_int_equal(first_tick(dout), last + 1);
+	continues(out, last, dout);
 	mig_transport_destroy(tf);
 	mig_transport_destroy(tr);
 	mig_teardown(&m);
@@ -599,6 +758,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_no_convergence_aborts,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_corrupted_batch, hvd_kill_all),
+		cmocka_unit_test_teardown(test_commit_fails, hvd_kill_all),
+		cmocka_unit_test_teardown(test_run_lost_in_doubt,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_run_lost_arbiter_resolves,
+					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_live_save_to_file,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_unwritable_file, hvd_kill_all),
