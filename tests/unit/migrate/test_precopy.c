@@ -474,81 +474,100 @@ static void test_no_convergence_aborts(void **state)
 	mig_teardown(&m);
 }
 
-/* ---- a transport that corrupts one batch, through the ops table ---- */
+/* ---- faults through the ops table: a wrapper over the fd transport ---- */
 
-struct corrupt {
+struct wrap {
 	struct mig_transport t;
 	struct mig_transport *inner;
+	enum { WRAP_CORRUPT, WRAP_LOSE_RUN } mode;
 	unsigned int big_sends;		/* sends of a page or more, ch 0 */
 };
 
-static int c_open(struct mig_transport *t)
+static int w_open(struct mig_transport *t)
 {
-	struct corrupt *c = t->priv;
+	struct wrap *w = t->priv;
 
-	return c->inner->ops->open(c->inner);
+	return w->inner->ops->open(w->inner);
 }
 
-static int c_send(struct mig_transport *t, unsigned int ch, const void *buf,
+/* CORRUPT: flips a bit of channel 0's third big send (a batch body).
+ * LOSE_RUN: channel 0 dies instead of carrying RUN. */
+static int w_send(struct mig_transport *t, unsigned int ch, const void *buf,
 		  size_t len)
 {
-	struct corrupt *c = t->priv;
+	struct wrap *w = t->priv;
+	const struct handover_msg *msg = buf;
 
-	if (ch == 0 && len >= 4096 && ++c->big_sends == 3) {
+	if (w->mode == WRAP_CORRUPT && ch == 0 && len >= 4096 &&
+	    ++w->big_sends == 3) {
 		uint8_t *copy = malloc(len);
 		int ret;
 
 		assert_non_null(copy);
 		memcpy(copy, buf, len);
 		copy[len / 2] ^= 0x40;
-		ret = c->inner->ops->send(c->inner, ch, copy, len);
+		ret = w->inner->ops->send(w->inner, ch, copy, len);
 		free(copy);
 		return ret;
 	}
-	return c->inner->ops->send(c->inner, ch, buf, len);
+	if (w->mode == WRAP_LOSE_RUN && ch == 0 && len == sizeof(*msg) &&
+	    le32toh(msg->magic) == HANDOVER_MAGIC &&
+	    le32toh(msg->type) == HANDOVER_RUN) {
+		w->inner->ops->abort(w->inner);
+		return 0;
+	}
+	return w->inner->ops->send(w->inner, ch, buf, len);
 }
 
-static ssize_t c_recv(struct mig_transport *t, unsigned int ch, void *buf,
+static ssize_t w_recv(struct mig_transport *t, unsigned int ch, void *buf,
 		      size_t len)
 {
-	struct corrupt *c = t->priv;
+	struct wrap *w = t->priv;
 
-	return c->inner->ops->recv(c->inner, ch, buf, len);
+	return w->inner->ops->recv(w->inner, ch, buf, len);
 }
 
-static void c_abort(struct mig_transport *t)
+static void w_abort(struct mig_transport *t)
 {
-	struct corrupt *c = t->priv;
+	struct wrap *w = t->priv;
 
-	c->inner->ops->abort(c->inner);
+	w->inner->ops->abort(w->inner);
 }
 
-static void c_destroy(struct mig_transport *t)
+static void w_destroy(struct mig_transport *t)
 {
-	(void)t;
+	(void)t;	/* on the test's stack */
 }
 
-static const struct mig_transport_ops corrupt_ops = {
-	.name = "corrupt",
+static const struct mig_transport_ops wrap_ops = {
+	.name = "wrap",
 	.flags = MIG_XPORT_PEER,
-	.open = c_open,
-	.send = c_send,
-	.recv = c_recv,
-	.abort = c_abort,
-	.destroy = c_destroy,
+	.open = w_open,
+	.send = w_send,
+	.recv = w_recv,
+	.abort = w_abort,
+	.destroy = w_destroy,
 };
+
+static void wrap_init(struct wrap *w, struct mig_transport *inner, int mode)
+{
+	memset(w, 0, sizeof(*w));
+	w->t.ops = &wrap_ops;
+	w->t.nr_channels = inner->nr_channels;
+	w->t.priv = w;
+	w->inner = inner;
+	w->mode = mode;
+}
 
 static void test_corrupted_batch(void **state)
 {
-	struct corrupt c = { .t = { .ops = &corrupt_ops } };
+	struct wrap c;
 	struct mig m;
 	int ret;
 
 	(void)state;
 	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
-	c.inner = m.ts;
-	c.t.nr_channels = m.ts->nr_channels;
-	c.t.priv = &c;
+	wrap_init(&c, m.ts, WRAP_CORRUPT);
 	recv_start(&m.rcv, m.dst.d, m.td, NULL);
 	ret = mig_send(m.src.d, &m.p, &c.t, &m.st, on_progress, &m,
 		       &m.cancel);
@@ -579,63 +598,6 @@ static void test_commit_fails(void **state)
 	mig_teardown(&m);
 }
 
-/* A source transport that loses RUN: channel 0 dies instead. */
-struct lose_run {
-	struct mig_transport t;
-	struct mig_transport *inner;
-};
-
-static int lr_open(struct mig_transport *t)
-{
-	struct lose_run *l = t->priv;
-
-	return l->inner->ops->open(l->inner);
-}
-
-static int lr_send(struct mig_transport *t, unsigned int ch, const void *buf,
-		   size_t len)
-{
-	struct lose_run *l = t->priv;
-	const struct handover_msg *msg = buf;
-
-	if (ch == 0 && len == sizeof(*msg) && le32toh(msg->magic) == HANDOVER_MAGIC &&
-	    le32toh(msg->type) == HANDOVER_RUN) {
-		l->inner->ops->abort(l->inner);
-		return 0;
-	}
-	return l->inner->ops->send(l->inner, ch, buf, len);
-}
-
-static ssize_t lr_recv(struct mig_transport *t, unsigned int ch, void *buf,
-		       size_t len)
-{
-	struct lose_run *l = t->priv;
-
-	return l->inner->ops->recv(l->inner, ch, buf, len);
-}
-
-static void lr_abort(struct mig_transport *t)
-{
-	struct lose_run *l = t->priv;
-
-	l->inner->ops->abort(l->inner);
-}
-
-static void lr_destroy(struct mig_transport *t)
-{
-	(void)t;
-}
-
-static const struct mig_transport_ops lose_run_ops = {
-	.name = "lose-run",
-	.flags = MIG_XPORT_PEER,
-	.open = lr_open,
-	.send = lr_send,
-	.recv = lr_recv,
-	.abort = lr_abort,
-	.destroy = lr_destroy,
-};
-
 /*
  * Contact lost right after the commit point: the source has committed
  * and keeps its copy paused (UNCONFIRMED); the destination, READY and
@@ -644,15 +606,13 @@ static const struct mig_transport_ops lose_run_ops = {
  */
 static void run_lost(bool arbiter)
 {
-	struct lose_run l = { .t = { .ops = &lose_run_ops } };
+	struct wrap l;
 	struct mig m;
 	long last;
 	int ret;
 
 	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
-	l.inner = m.ts;
-	l.t.nr_channels = m.ts->nr_channels;
-	l.t.priv = &l;
+	wrap_init(&l, m.ts, WRAP_LOSE_RUN);
 	/* the destination's arbiter reads the source's record here, as
 	 * asking the peer would */
 	recv_start(&m.rcv, m.dst.d, m.td, arbiter ? &m.arb.arb : NULL);
