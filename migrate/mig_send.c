@@ -19,8 +19,15 @@
 #include "send_chan.h"
 #include "stream_format.h"
 
-/* What stop-and-copy costs beyond the pages: state, END, handover. */
+/*
+ * What stop-and-copy costs beyond the pages: the state and the handover
+ * (a few round trips), and END's digest, which both sides compute over
+ * all populated RAM while the guest is paused, one thread per channel:
+ * at an estimated DIGEST_RATE bytes/s per thread (XXH3-128 runs at memory
+ * bandwidth; the zero test and a loaded host make it slower), twice.
+ */
 #define STATE_COST_US	2000
+#define DIGEST_RATE	(2ull << 30)
 
 /* Auto-converge's throttle, percent of each vCPU's time asleep. */
 #define THROTTLE_INITIAL	20
@@ -155,18 +162,21 @@ static int send_round(struct sending *s, mig_progress_fn progress,
 /*
  * Predicted downtime of stopping now with @dirty pages left: their wire
  * bytes (at the average so far) over the measured throughput, plus the
- * state.
+ * state and the digests (above).
  */
 static uint64_t predict_us(const struct mig_stats *st, uint64_t dirty)
 {
 	double per_page = st->pages_sent ?
 		(double)st->wire_bytes / (double)st->pages_sent :
 		STREAM_PAGE_SIZE;
+	double digest = 2.0 * (double)st->populated_pages * STREAM_PAGE_SIZE /
+			((double)DIGEST_RATE * st->nr_channels);
 
 	if (!st->throughput)
 		return UINT64_MAX;
 	return (uint64_t)((double)dirty * per_page * 1e6 /
-			  (double)st->throughput) + STATE_COST_US;
+			  (double)st->throughput + digest * 1e6) +
+	       STATE_COST_US;
 }
 
 static int setup(struct sending *s, const atomic_bool *cancel)
