@@ -29,6 +29,9 @@
 #define STATE_COST_US	2000
 #define DIGEST_RATE	(2ull << 30)
 
+/* A round that moves less than this measures latency, not the link. */
+#define LINK_SAMPLE_BYTES	(1u << 20)
+
 /* Auto-converge's throttle, percent of each vCPU's time asleep. */
 #define THROTTLE_INITIAL	20
 #define THROTTLE_STEP		10
@@ -52,6 +55,7 @@ struct sending {
 	struct send_chans chans;
 	bool chans_up, logdirty, paused, was_running, ended, committed;
 	bool no_throttle;	/* the domain has no SetThrottle */
+	uint64_t link_rate;	/* bytes/s the channels together can send */
 };
 
 static uint64_t now_us(void)
@@ -154,29 +158,47 @@ static int send_round(struct sending *s, mig_progress_fn progress,
 	update_counts(s);
 	if (dt)
 		s->st->throughput = (s->st->wire_bytes - b) * 1000000u / dt;
+	/*
+	 * The link's rate: the best round that moved enough to measure it
+	 * (a round of a few pages is all latency), else the last one.
+	 */
+	if (s->st->wire_bytes - b >= LINK_SAMPLE_BYTES) {
+		if (s->st->throughput > s->link_rate)
+			s->link_rate = s->st->throughput;
+	} else if (!s->link_rate) {
+		s->link_rate = s->st->throughput;
+	}
 	if (progress)
 		progress(opaque, s->st);
 	return 0;
 }
 
-/*
- * Predicted downtime of stopping now with @dirty pages left: their wire
- * bytes (at the average so far) over the measured throughput, plus the
- * state and the digests (above).
- */
-static uint64_t predict_us(const struct mig_stats *st, uint64_t dirty)
+/* Wire bytes per page sent so far (compression, zero pages, framing). */
+static double per_page(const struct mig_stats *st)
 {
-	double per_page = st->pages_sent ?
-		(double)st->wire_bytes / (double)st->pages_sent :
-		STREAM_PAGE_SIZE;
+	return st->pages_sent ? (double)st->wire_bytes /
+				(double)st->pages_sent : STREAM_PAGE_SIZE;
+}
+
+/* What stop-and-copy costs whatever is left dirty: state and digests. */
+static uint64_t floor_us(const struct mig_stats *st)
+{
 	double digest = 2.0 * (double)st->populated_pages * STREAM_PAGE_SIZE /
 			((double)DIGEST_RATE * st->nr_channels);
 
-	if (!st->throughput)
+	return (uint64_t)(digest * 1e6) + STATE_COST_US;
+}
+
+/*
+ * Predicted downtime of stopping now with @dirty pages left: their wire
+ * bytes over the link's rate, plus the floor.
+ */
+static uint64_t predict_us(const struct sending *s, uint64_t dirty)
+{
+	if (!s->link_rate)
 		return UINT64_MAX;
-	return (uint64_t)((double)dirty * per_page * 1e6 /
-			  (double)st->throughput + digest * 1e6) +
-	       STATE_COST_US;
+	return (uint64_t)((double)dirty * per_page(s->st) * 1e6 /
+			  (double)s->link_rate) + floor_us(s->st);
 }
 
 static int setup(struct sending *s, const atomic_bool *cancel)
@@ -262,21 +284,19 @@ static int setup(struct sending *s, const atomic_bool *cancel)
 }
 
 /*
- * Auto-converge: when the pages dirtied during a round would take more
- * than half of what the round could send, the guest outruns the link:
- * throttle its vCPUs, 20% first, then 10% more each time (QEMU's steps).
- * An hvdomain without SetThrottle just goes on unthrottled.
+ * Auto-converge: when the guest dirties memory at more than half the
+ * rate the link sends it (QEMU's test), it outruns the migration:
+ * throttle its vCPUs, 20% first, then 10% more each such round. An
+ * hvdomain without SetThrottle just goes on unthrottled.
  */
-static void auto_converge(struct sending *s, uint64_t dirty, uint64_t sent)
+static void auto_converge(struct sending *s)
 {
-	double per_page = s->st->pages_sent ?
-		(double)s->st->wire_bytes / (double)s->st->pages_sent :
-		STREAM_PAGE_SIZE;
 	unsigned int pct;
 	int ret;
 
 	if (s->p->no_auto_converge || s->no_throttle ||
-	    (double)dirty * per_page <= (double)sent / 2)
+	    (double)s->st->dirty_rate * per_page(s->st) <=
+	    (double)s->link_rate / 2)
 		return;
 	pct = s->st->throttle_pct ? s->st->throttle_pct + THROTTLE_STEP :
 	      THROTTLE_INITIAL;
@@ -315,7 +335,8 @@ static int precopy(struct sending *s, uint8_t *tmp, mig_progress_fn progress,
 	int ret;
 
 	for (;;) {
-		uint64_t t = now_us(), dirty, sent = s->st->wire_bytes;
+		uint64_t t = now_us(), dirty;
+		bool fits;
 
 		ret = send_round(s, progress, opaque);
 		if (ret)
@@ -327,14 +348,29 @@ static int precopy(struct sending *s, uint8_t *tmp, mig_progress_fn progress,
 		if (now_us() > t)
 			s->st->dirty_rate = dirty * 1000000u / (now_us() - t);
 		s->st->dirty_pages = dirty;
-		s->st->expected_downtime_us = predict_us(s->st, dirty);
+		s->st->expected_downtime_us = predict_us(s, dirty);
 		if (s->st->rounds > 1)
-			auto_converge(s, dirty, s->st->wire_bytes - sent);
+			auto_converge(s);
+		/*
+		 * When stop-and-copy costs more than the target whatever is
+		 * left, more rounds cannot help: aim at the floor instead.
+		 */
+		if (s->st->rounds == 1 && floor_us(s->st) >= target) {
+			log_info(s->log, "migrate: %s: the downtime cannot be "
+				 "under %" PRIu64 " ms (state and digests of %"
+				 PRIu64 " MiB); aiming at %" PRIu64 " ms",
+				 s->name, floor_us(s->st) / 1000,
+				 s->st->populated_pages >> 8,
+				 (floor_us(s->st) + target) / 1000);
+			target += floor_us(s->st);
+		}
 		if (cancel && atomic_load(cancel)) {
 			log_err(s->log, "migrate: %s: cancelled", s->name);
 			return -ECANCELED;
 		}
-		if (s->st->expected_downtime_us <= target)
+		fits = s->st->expected_downtime_us <= target;
+		if (s->p->policy ? s->p->policy(s->p->policy_opaque, s->st,
+						fits) : fits)
 			return 0;
 		if (s->st->rounds < max_rounds && !timed_out(s))
 			continue;

@@ -201,6 +201,18 @@ enum mig_timeout_action {
 	MIG_TIMEOUT_ABORT = 1,	/* give up: the guest runs on the source */
 };
 
+struct mig_stats;
+
+/*
+ * The stop-and-copy decision, replaceable (Xen's precopy policy): called
+ * by mig_send's thread after every iterative round with the figures so
+ * far and the engine's own verdict @fits (the predicted downtime is
+ * within the target); returns true to stop and copy now. max_rounds and
+ * timeout_ms apply whatever it says.
+ */
+typedef bool (*mig_policy_fn)(void *opaque, const struct mig_stats *st,
+			      bool fits);
+
 struct mig_params {
 	unsigned int max_downtime_ms;	/* 0: MIG_DEFAULT_DOWNTIME_MS */
 	uint64_t bandwidth;		/* bytes/s over all channels; 0: no cap */
@@ -210,6 +222,8 @@ struct mig_params {
 	enum mig_timeout_action timeout_action;
 	unsigned int max_rounds;	/* iterative rounds; 0: the default */
 	bool no_auto_converge;		/* true: never throttle the vCPUs */
+	mig_policy_fn policy;		/* NULL: stop when the prediction fits */
+	void *policy_opaque;
 	uint64_t epoch;			/* the ownership epoch to commit */
 	const struct mig_arbiter *arbiter;	/* NULL: commit record skipped */
 	const struct hv_log *log;
