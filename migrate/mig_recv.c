@@ -55,6 +55,7 @@ struct receiving {
 	struct kept_state *vcpu;	/* vcpus of them, channel 0's */
 	struct kept_state devices;
 	atomic_bool failed;
+	_Atomic uint64_t stream_id;	/* the migration's, from a header */
 	unsigned int first_bad;	/* the channel that failed first */
 	struct recv_chan *c;
 };
@@ -67,12 +68,44 @@ static int call_failed(struct receiving *r, const char *step, int ret)
 
 /* ---- the sink, on the channels' threads ---- */
 
+/*
+ * The stream on connection i must be channel i of as many channels as
+ * the transport has, with the migration's one stream_id (the first
+ * channel to get here sets it): a stream on the wrong connection or from
+ * another migration would break the one-channel-per-page rule.
+ */
+static int check_header(struct recv_chan *c)
+{
+	struct receiving *r = c->r;
+	struct stream_header_info h;
+	uint64_t want = 0;
+
+	stream_reader_header(c->rd, &h);
+	if (h.channel != c->idx || h.nr_channels != r->t->nr_channels) {
+		log_err(r->log, "migrate in: %s: connection %u carries channel "
+			"%u of %u, expected %u of %u", r->name, c->idx,
+			h.channel, h.nr_channels, c->idx, r->t->nr_channels);
+		return -EPROTO;
+	}
+	if (!h.stream_id ||
+	    atomic_compare_exchange_strong(&r->stream_id, &want, h.stream_id) ||
+	    want == h.stream_id)
+		return 0;
+	log_err(r->log, "migrate in: %s: connection %u carries another "
+		"migration's stream (id %016" PRIx64 ", not %016" PRIx64 ")",
+		r->name, c->idx, h.stream_id, want);
+	return -EPROTO;
+}
+
 static int on_config(void *opaque, const void *buf, size_t len)
 {
 	struct recv_chan *c = opaque;
-	Hv__DomainConfig *cfg = hv__domain_config__unpack(NULL, len, buf);
+	Hv__DomainConfig *cfg;
 	uint32_t vcpus;
 
+	if (check_header(c))
+		return -EPROTO;
+	cfg = hv__domain_config__unpack(NULL, len, buf);
 	if (!cfg)
 		return -EBADMSG;
 	vcpus = cfg->vcpus;
@@ -85,6 +118,8 @@ static int map_ram(void *opaque, void **base, uint64_t *size)
 {
 	struct recv_chan *c = opaque;
 
+	if (check_header(c))
+		return -EPROTO;
 	*base = c->r->ram.base;
 	*size = c->r->ram.len;
 	return 0;
@@ -356,6 +391,7 @@ int mig_recv(struct domctl *dst, const struct mig_recv_params *p,
 	r.st->nr_channels = t->nr_channels;
 	r.name = p->name ? p->name : domctl_info(dst)->name;
 	atomic_init(&r.failed, false);
+	atomic_init(&r.stream_id, 0);
 	if (t->ops->pages || !t->nr_channels ||
 	    t->nr_channels > MIG_MAX_CHANNELS)
 		return -EOPNOTSUPP;

@@ -288,6 +288,19 @@ int __must_check stream_read(struct stream_reader *r);
  */
 int __must_check stream_read_to_end(struct stream_reader *r);
 
+/* What a channel's stream header said. */
+struct stream_header_info {
+	unsigned int channel, nr_channels;
+	uint64_t nr_pages, stream_id;
+};
+
+/*
+ * The stream header's fields, once stream_read has read and checked it
+ * (from a sink callback, say); all zero before.
+ */
+void stream_reader_header(const struct stream_reader *r,
+			  struct stream_header_info *h);
+
 /* The message of the first error ("" if none); owned by the reader. */
 const char *stream_reader_error(const struct stream_reader *r);
 

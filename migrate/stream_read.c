@@ -188,6 +188,17 @@ const char *stream_reader_error(const struct stream_reader *r)
 	return r->msg;
 }
 
+void stream_reader_header(const struct stream_reader *r,
+			  struct stream_header_info *h)
+{
+	bool read = r->state != R_HEADER;
+
+	h->channel = read ? r->channel : 0;
+	h->nr_channels = read ? r->nr_channels : 0;
+	h->nr_pages = read ? r->nr_pages : 0;
+	h->stream_id = read ? r->stream_id : 0;
+}
+
 uint64_t stream_reader_offset(const struct stream_reader *r)
 {
 	return r->offset;

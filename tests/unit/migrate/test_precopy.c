@@ -483,6 +483,27 @@ static void test_no_convergence_aborts(void **state)
 	mig_teardown(&m);
 }
 
+/* Connections crossed at the destination: channel 1's stream arrives on
+ * connection 0, which the receiver refuses before applying a page. */
+static void test_crossed_channels(void **state)
+{
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	mig_transport_destroy(m.td);
+	{
+		int d[2] = { m.fds[1][1], m.fds[0][1] };
+
+		assert_int_equal(mig_xport_fd_create(&m.td, d, 2, true), 0);
+	}
+	ret = mig_run(&m);
+	assert_int_equal(m.rcv.ret, -EPROTO);
+	source_survived(&m, ret);
+	mig_teardown(&m);
+}
+
 /* ---- faults through the ops table: a wrapper over the fd transport ---- */
 
 struct wrap {
@@ -727,6 +748,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_no_convergence_aborts,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_corrupted_batch, hvd_kill_all),
+		cmocka_unit_test_teardown(test_crossed_channels,
+					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_commit_fails, hvd_kill_all),
 		cmocka_unit_test_teardown(test_run_lost_in_doubt,
 					  hvd_kill_all),
