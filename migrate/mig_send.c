@@ -22,12 +22,14 @@
 /*
  * What stop-and-copy costs beyond the pages: the state and the handover
  * (a few round trips), and END's digest, which both sides compute over
- * all populated RAM while the guest is paused, one thread per channel:
- * at an estimated DIGEST_RATE bytes/s per thread (XXH3-128 runs at memory
- * bandwidth; the zero test and a loaded host make it slower), twice.
+ * all populated RAM while the guest is paused, one thread per channel, at
+ * the rate measured on a sample at setup (DIGEST_RATE when the sample has
+ * too little data to tell).
  */
-#define STATE_COST_US	2000
-#define DIGEST_RATE	(2ull << 30)
+#define STATE_COST_US		2000
+#define DIGEST_RATE		(2ull << 30)
+#define DIGEST_SAMPLE_PAGES	4096	/* the first 16 MiB of RAM */
+#define DIGEST_SAMPLE_MIN	256	/* populated pages to trust it */
 
 /* A round that moves less than this measures latency, not the link. */
 #define LINK_SAMPLE_BYTES	(1u << 20)
@@ -184,9 +186,27 @@ static double per_page(const struct mig_stats *st)
 static uint64_t floor_us(const struct mig_stats *st)
 {
 	double digest = 2.0 * (double)st->populated_pages * STREAM_PAGE_SIZE /
-			((double)DIGEST_RATE * st->nr_channels);
+			((double)st->digest_rate * st->nr_channels);
 
 	return (uint64_t)(digest * 1e6) + STATE_COST_US;
+}
+
+/* Times the digest over the populated pages among the first few MiB. */
+static void measure_digest(struct sending *s)
+{
+	uint64_t n = s->ram.mem.nr_pages < DIGEST_SAMPLE_PAGES ?
+		     s->ram.mem.nr_pages : DIGEST_SAMPLE_PAGES;
+	uint64_t data = count_bits(s->bits, (n + 7) / 8), t;
+	struct stream_manifest m;
+
+	s->st->digest_rate = DIGEST_RATE;
+	if (data < DIGEST_SAMPLE_MIN)
+		return;
+	t = now_us();
+	stream_digest_sparse(s->ram.base, n, 0, 1, s->ram.mem.fd, &m);
+	t = now_us() - t;
+	if (t)
+		s->st->digest_rate = data * STREAM_PAGE_SIZE * 1000000u / t;
 }
 
 /*
@@ -280,6 +300,7 @@ static int setup(struct sending *s, const atomic_bool *cancel)
 		return ret;
 	}
 	s->st->populated_pages = count_bits(s->bits, s->bits_len);
+	measure_digest(s);
 	return 0;
 }
 

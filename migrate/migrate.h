@@ -254,6 +254,7 @@ struct mig_stats {
 	uint64_t dirty_pages;	/* found dirty after the last round */
 	uint64_t dirty_rate;	/* pages/s, the last iterative round */
 	uint64_t throughput;	/* wire bytes/s, the last round */
+	uint64_t digest_rate;	/* bytes/s END's digest takes per thread */
 	unsigned int throttle_pct;	/* auto-converge's last throttle, % */
 	unsigned int nr_channels;
 	enum mig_outcome outcome;
