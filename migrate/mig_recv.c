@@ -393,8 +393,13 @@ int mig_recv(struct domctl *dst, const struct mig_recv_params *p,
 	atomic_init(&r.failed, false);
 	atomic_init(&r.stream_id, 0);
 	if (t->ops->pages || !t->nr_channels ||
-	    t->nr_channels > MIG_MAX_CHANNELS)
+	    t->nr_channels > MIG_MAX_CHANNELS) {
+		log_err(r.log, "migrate in: %s: the %s transport %s", r.name,
+			t->ops->name, t->ops->pages ? "places pages directly; "
+			"the stream has no encoding for that yet" :
+			"has no usable number of channels");
 		return -EOPNOTSUPP;
+	}
 	ret = setup(&r);
 	if (!ret) {
 		ret = read_channels(&r);

@@ -233,8 +233,11 @@ static int setup(struct sending *s, const atomic_bool *cancel)
 			s->name, s->t->ops->name);
 		return -EOPNOTSUPP;
 	}
-	if (!s->t->nr_channels || s->t->nr_channels > MIG_MAX_CHANNELS)
+	if (!s->t->nr_channels || s->t->nr_channels > MIG_MAX_CHANNELS) {
+		log_err(s->log, "migrate: %s: %u channels, expected 1..%d",
+			s->name, s->t->nr_channels, MIG_MAX_CHANNELS);
 		return -EINVAL;
+	}
 	ret = domctl_get_state(s->d, &dst);
 	if (ret)
 		return call_failed(s, "get state", ret);
@@ -276,7 +279,8 @@ static int setup(struct sending *s, const atomic_bool *cancel)
 	cc.nr_pages = s->ram.mem.nr_pages;
 	if (getrandom(&cc.stream_id, sizeof(cc.stream_id), 0) < 0)
 		cc.stream_id = s->t0;	/* only weakens splice detection */
-	cc.zstd_level = s->p->no_compress ? 0 : s->p->zstd_level;
+	cc.zstd_level = s->p->no_compress ? 0 : s->p->zstd_level ?
+			s->p->zstd_level : MIG_DEFAULT_ZSTD_LEVEL;
 	cc.bandwidth = s->p->bandwidth;
 	cc.cancel = cancel;
 	s->chans_up = true;

@@ -216,8 +216,8 @@ typedef bool (*mig_policy_fn)(void *opaque, const struct mig_stats *st,
 struct mig_params {
 	unsigned int max_downtime_ms;	/* 0: MIG_DEFAULT_DOWNTIME_MS */
 	uint64_t bandwidth;		/* bytes/s over all channels; 0: no cap */
-	int zstd_level;			/* 0: none; <0 fast levels, >0 levels */
-	bool no_compress;		/* true: never zstd (zstd_level ignored) */
+	int zstd_level;			/* 0: MIG_DEFAULT_ZSTD_LEVEL (fast) */
+	bool no_compress;		/* true: no zstd (zstd_level ignored) */
 	unsigned int timeout_ms;	/* 0: none */
 	enum mig_timeout_action timeout_action;
 	unsigned int max_rounds;	/* iterative rounds; 0: the default */
@@ -282,6 +282,12 @@ typedef void (*mig_progress_fn)(void *opaque, const struct mig_stats *st);
  * returns a negative errno after logging why, with the source running
  * again if it ran before and log-dirty off. @st (may be NULL) gets the
  * figures either way; @progress may be NULL.
+ *
+ * *@cancel (may be NULL) is checked between batches and rounds. A
+ * migration blocked on its peer (a stalled connection, the handover) is
+ * ended by mig_transport_abort(@t) from another thread: before the
+ * commit point that is a failure as any other; after it the outcome is
+ * MIG_OUTCOME_UNCONFIRMED.
  */
 int mig_send(struct domctl *src, const struct mig_params *p,
 	     struct mig_transport *t, struct mig_stats *st,

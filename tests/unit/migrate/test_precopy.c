@@ -280,6 +280,7 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 
 	mig_setup(&m, n, cmdline);
 	m.p.zstd_level = zstd;
+	m.p.no_compress = !zstd;
 	if (forced)
 		m.p.policy = never;
 	ret = mig_run(&m);
