@@ -40,6 +40,7 @@ struct recv_chan {
 	struct stream_reader *rd;
 	struct stream_manifest m;	/* from END */
 	uint64_t rounds;
+	bool pages_done;	/* counted in receiving.pages_done */
 	int ret;
 };
 
@@ -55,6 +56,10 @@ struct receiving {
 	struct kept_state *vcpu;	/* vcpus of them, channel 0's */
 	struct kept_state devices;
 	atomic_bool failed;
+	/* channels whose pages are all written, or that ended: under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int pages_done;
 	_Atomic uint64_t stream_id;	/* the migration's, from a header */
 	unsigned int first_bad;	/* the channel that failed first */
 	struct recv_chan *c;
@@ -179,12 +184,33 @@ static int on_end(void *opaque, const struct stream_manifest *m)
 	return r->devices.seen ? 0 : -ENODATA;
 }
 
+/* One more channel has written its last page (or never will). */
+static void note_pages_done(struct recv_chan *c)
+{
+	struct receiving *r = c->r;
+
+	if (c->pages_done)
+		return;
+	c->pages_done = true;
+	pthread_mutex_lock(&r->lock);
+	r->pages_done++;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int on_pages_done(void *opaque)
+{
+	note_pages_done(opaque);
+	return 0;
+}
+
 static const struct stream_sink_ops recv_ops = {
 	.on_config = on_config,
 	.map_guest_ram = map_ram,
 	.on_sync = on_sync,
 	.on_state = on_state,
 	.on_end = on_end,
+	.on_pages_done = on_pages_done,
 	.ram_fd = ram_fd,
 };
 
@@ -199,6 +225,7 @@ static void *chan_main(void *arg)
 		c->r->first_bad = c->idx;	/* read after the joins */
 		t->ops->abort(t);
 	}
+	note_pages_done(c);
 	return NULL;
 }
 
@@ -240,10 +267,42 @@ static int setup(struct receiving *r)
 	return ret;
 }
 
-/* Every channel to its END, in parallel. */
-static int read_channels(struct receiving *r)
+/* Marks the pages written, then vCPUs and devices (docs/domctl.md). */
+static int apply_state(struct receiving *r)
 {
-	unsigned int n = r->t->nr_channels;
+	char step[48];
+	int ret;
+
+	/* channel 0's END will say what is missing */
+	for (uint32_t v = 0; v < r->vcpus; v++)
+		if (!r->vcpu[v].seen)
+			return -ENODATA;
+	if (!r->devices.seen)
+		return -ENODATA;
+	ret = domain_mark_populated(r->d, &r->ram);
+	if (ret)
+		return call_failed(r, "log-dirty mark of the pages", ret);
+	for (uint32_t v = 0; v < r->vcpus; v++) {
+		ret = domctl_set_vcpu_context(r->d, v, r->vcpu[v].buf,
+					      r->vcpu[v].len);
+		if (ret) {
+			snprintf(step, sizeof(step), "set vCPU %u context", v);
+			return call_failed(r, step, ret);
+		}
+	}
+	ret = domctl_restore_devices(r->d, r->devices.buf, r->devices.len);
+	return ret ? call_failed(r, "restore devices", ret) : 0;
+}
+
+/*
+ * Every channel to its END, in parallel. Once every channel has written
+ * its last page, the state goes in (into *state_ret) while the readers
+ * still check their digests: marking the pages overlaps with hashing
+ * them. Returns a channel's error, which wins over the state's.
+ */
+static int read_channels(struct receiving *r, int *state_ret)
+{
+	unsigned int n = r->t->nr_channels, started = 0;
 	int ret = 0;
 
 	r->c = calloc(n, sizeof(*r->c));
@@ -259,12 +318,18 @@ static int read_channels(struct receiving *r)
 		if (!ret)
 			ret = -pthread_create(&c->thread, NULL, chan_main, c);
 		c->started = !ret;
+		started += c->started;
 	}
 	if (ret) {
 		r->t->ops->abort(r->t);
 		log_err(r->log, "migrate in: %s: starting the channels: %s",
 			r->name, strerror(-ret));
 	}
+	pthread_mutex_lock(&r->lock);
+	while (r->pages_done < started)
+		pthread_cond_wait(&r->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	*state_ret = ret || atomic_load(&r->failed) ? 0 : apply_state(r);
 	for (unsigned int i = 0; i < n; i++) {
 		struct recv_chan *c = &r->c[i];
 
@@ -288,27 +353,6 @@ static int read_channels(struct receiving *r)
 			stream_reader_error(c->rd) : strerror(-ret));
 	}
 	return ret;
-}
-
-/* Marks the pages written, then vCPUs and devices (docs/domctl.md). */
-static int apply_state(struct receiving *r)
-{
-	char step[48];
-	int ret;
-
-	ret = domain_mark_populated(r->d, &r->ram);
-	if (ret)
-		return call_failed(r, "log-dirty mark of the pages", ret);
-	for (uint32_t v = 0; v < r->vcpus; v++) {
-		ret = domctl_set_vcpu_context(r->d, v, r->vcpu[v].buf,
-					      r->vcpu[v].len);
-		if (ret) {
-			snprintf(step, sizeof(step), "set vCPU %u context", v);
-			return call_failed(r, step, ret);
-		}
-	}
-	ret = domctl_restore_devices(r->d, r->devices.buf, r->devices.len);
-	return ret ? call_failed(r, "restore devices", ret) : 0;
 }
 
 static int run_domain(struct receiving *r, uint64_t epoch)
@@ -384,7 +428,7 @@ int mig_recv(struct domctl *dst, const struct mig_recv_params *p,
 	struct receiving r = { .d = dst, .p = p, .t = t, .log = p->log,
 			       .ram = DOMAIN_RAM_INIT };
 	bool peer = t->ops->flags & MIG_XPORT_PEER;
-	int ret, ret2;
+	int ret, ret2, state_ret = 0;
 
 	r.st = st ? st : &local;
 	memset(r.st, 0, sizeof(*r.st));
@@ -400,12 +444,14 @@ int mig_recv(struct domctl *dst, const struct mig_recv_params *p,
 			"has no usable number of channels");
 		return -EOPNOTSUPP;
 	}
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
 	ret = setup(&r);
 	if (!ret) {
-		ret = read_channels(&r);
-		if (!ret) {
-			ret = apply_state(&r);
-			if (ret && peer)
+		ret = read_channels(&r, &state_ret);
+		if (!ret && state_ret) {
+			ret = state_ret;
+			if (peer)
 				(void)handover_send(t, HANDOVER_FAILED, ret,
 						    0);
 		}
@@ -426,5 +472,7 @@ int mig_recv(struct domctl *dst, const struct mig_recv_params *p,
 	free(r.vcpu);
 	free(r.devices.buf);
 	domain_ram_unmap(&r.ram);
+	pthread_cond_destroy(&r.cond);
+	pthread_mutex_destroy(&r.lock);
 	return ret;
 }

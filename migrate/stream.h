@@ -253,6 +253,13 @@ struct stream_sink_ops {
 	 */
 	int (*on_end)(void *opaque, const struct stream_manifest *m);
 	/*
+	 * Optional (may be NULL): END arrived and its counts matched, so
+	 * every page of this channel has been written; called before END's
+	 * digest is checked (which may still fail), so that the sink can
+	 * start what must follow the last page write.
+	 */
+	int (*on_pages_done)(void *opaque);
+	/*
 	 * Optional (may be NULL): the memfd behind map_guest_ram's mapping,
 	 * or -1; with it END's check skips the memfd's holes (zero pages)
 	 * instead of reading, and so allocating, all of guest RAM.

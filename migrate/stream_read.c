@@ -542,6 +542,12 @@ static int do_end(struct stream_reader *r, const uint8_t *body, uint32_t len)
 	CHECK_COUNT(zero_entries, "zero entries");
 	CHECK_COUNT(batches, "batches");
 	CHECK_COUNT(rounds, "rounds");
+	if (r->ops->on_pages_done) {
+		ret = r->ops->on_pages_done(r->opaque);
+		if (ret)
+			return fail(r, ret, "end of the pages refused: %s",
+				    strerror(-ret));
+	}
 	ret = map_ram(r);
 	if (ret)
 		return ret;
