@@ -303,6 +303,7 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 	assert_true(m.st.pages_sent >= m.st.populated_pages);
 	assert_int_equal(m.st.pages_sent, m.rcv.st.pages);
 	assert_int_equal(m.st.zero_pages, m.rcv.st.zero_pages);
+	assert_true(m.st.zero_pages > 0);	/* the guest has zeroed pages */
 	assert_int_equal(m.st.wire_bytes, m.rcv.st.wire_bytes);
 	assert_true(m.st.rounds >= 2);	/* round 0 and stop-and-copy */
 	if (forced)	/* max_rounds iterative rounds and the final one */
@@ -464,6 +465,23 @@ static void test_cancel(void **state)
 	ret = mig_run(&m);
 	assert_int_equal(ret, -ECANCELED);
 	source_survived(&m, ret);
+	mig_teardown(&m);
+}
+
+/* The timeout forces stop-and-copy right after the round it expires in. */
+static void test_timeout_forces(void **state)
+{
+	struct mig m;
+
+	(void)state;
+	mig_setup(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	m.p.policy = never;
+	m.p.max_rounds = 1000;
+	m.p.timeout_ms = 1;	/* over before round 0 ends */
+	assert_int_equal(mig_run(&m), 0);
+	assert_int_equal(m.rcv.ret, 0);
+	assert_int_equal(m.st.rounds, 2);
+	assert_int_equal(m.st.outcome, MIG_OUTCOME_RUNNING);
 	mig_teardown(&m);
 }
 
@@ -747,6 +765,7 @@ int main(int argc, char **argv)
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_channel_closed, hvd_kill_all),
 		cmocka_unit_test_teardown(test_cancel, hvd_kill_all),
+		cmocka_unit_test_teardown(test_timeout_forces, hvd_kill_all),
 		cmocka_unit_test_teardown(test_no_convergence_aborts,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_corrupted_batch, hvd_kill_all),
