@@ -218,14 +218,16 @@ struct mig_params {
 	uint64_t bandwidth;		/* bytes/s over all channels; 0: no cap */
 	int zstd_level;			/* 0: MIG_DEFAULT_ZSTD_LEVEL (fast) */
 	bool no_compress;		/* true: no zstd (zstd_level ignored) */
-	unsigned int timeout_ms;	/* 0: none */
-	enum mig_timeout_action timeout_action;
-	unsigned int max_rounds;	/* iterative rounds; 0: the default */
+	unsigned int timeout_ms;	/* from the start, checked per round; 0: none */
+	enum mig_timeout_action timeout_action;	/* at timeout or max_rounds */
+	/* rounds before stop-and-copy, round 0 included; 0: the default */
+	unsigned int max_rounds;
 	bool no_auto_converge;		/* true: never throttle the vCPUs */
 	mig_policy_fn policy;		/* NULL: stop when the prediction fits */
 	void *policy_opaque;
 	uint64_t epoch;			/* the ownership epoch to commit */
-	const struct mig_arbiter *arbiter;	/* NULL: commit record skipped */
+	/* NULL: no durable record; sending RUN is then the commit point */
+	const struct mig_arbiter *arbiter;
 	const struct hv_log *log;
 	const char *name;		/* for messages: the domain's name */
 };
