@@ -215,15 +215,17 @@ typedef bool (*mig_policy_fn)(void *opaque, const struct mig_stats *st,
 
 struct mig_params {
 	unsigned int max_downtime_ms;	/* 0: MIG_DEFAULT_DOWNTIME_MS */
-	uint64_t bandwidth;		/* bytes/s over all channels; 0: no cap */
+	uint64_t bandwidth;		/* bytes/s, all channels; 0: no cap */
 	int zstd_level;			/* 0: MIG_DEFAULT_ZSTD_LEVEL (fast) */
 	bool no_compress;		/* true: no zstd (zstd_level ignored) */
-	unsigned int timeout_ms;	/* from the start, checked per round; 0: none */
-	enum mig_timeout_action timeout_action;	/* at timeout or max_rounds */
+	/* from the start, checked after each round; 0: none */
+	unsigned int timeout_ms;
+	/* what happens at timeout_ms or max_rounds */
+	enum mig_timeout_action timeout_action;
 	/* rounds before stop-and-copy, round 0 included; 0: the default */
 	unsigned int max_rounds;
 	bool no_auto_converge;		/* true: never throttle the vCPUs */
-	mig_policy_fn policy;		/* NULL: stop when the prediction fits */
+	mig_policy_fn policy;		/* NULL: stop when the estimate fits */
 	void *policy_opaque;
 	uint64_t epoch;			/* the ownership epoch to commit */
 	/* NULL: no durable record; sending RUN is then the commit point */
@@ -235,7 +237,7 @@ struct mig_params {
 /* How the handover ended, as the sender saw it. */
 enum mig_outcome {
 	MIG_OUTCOME_NONE = 0,		/* failed before the commit point */
-	MIG_OUTCOME_SAVED,		/* no peer (file): END written, paused */
+	MIG_OUTCOME_SAVED,		/* no peer (file): END durable, paused */
 	MIG_OUTCOME_RUNNING,		/* committed; the destination runs */
 	MIG_OUTCOME_UNCONFIRMED,	/* committed; no word from the peer */
 };
