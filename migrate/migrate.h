@@ -237,7 +237,7 @@ struct mig_params {
 /* How the handover ended, as the sender saw it. */
 enum mig_outcome {
 	MIG_OUTCOME_NONE = 0,		/* failed before the commit point */
-	MIG_OUTCOME_SAVED,		/* no peer (file): END durable, paused */
+	MIG_OUTCOME_SAVED,		/* no peer (a file): END durable */
 	MIG_OUTCOME_RUNNING,		/* committed; the destination runs */
 	MIG_OUTCOME_UNCONFIRMED,	/* committed; no word from the peer */
 };
