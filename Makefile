@@ -115,7 +115,8 @@ sanitize:
 	$(Q)$(MAKE) --no-print-directory check SANITIZE=1
 
 # The concurrency tests under ThreadSanitizer (objects in build/tsan).
-TSAN_TESTS := tests/unit/cpu/test_logdirty tests/unit/cpu/test_insn_a
+TSAN_TESTS := tests/unit/cpu/test_logdirty tests/unit/cpu/test_insn_a \
+	tests/unit/migrate/test_precopy
 check-tsan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=thread \
 		$(TSAN_TESTS:%=build/tsan/%)

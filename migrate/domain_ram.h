@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "hv/domctl.h"
 #include "hv/log.h"
 
@@ -33,5 +34,32 @@ void domain_ram_unmap(struct domain_ram *r);
  * returns @ret. */
 int domain_call_failed(struct domctl *d, const char *what, const char *path,
 		       const char *step, int ret, const struct hv_log *log);
+
+/*
+ * @d's packed DomainConfig into *buf (malloc'd, caller frees) and *len,
+ * and its vCPU count (at least 1) into *vcpus. 0 or -errno, logged.
+ */
+int domain_get_config(struct domctl *d, uint8_t **buf, size_t *len,
+		      uint32_t *vcpus, const char *what, const char *path,
+		      const struct hv_log *log)
+	__attribute__((warn_unused_result));
+
+/*
+ * Writes @d's state as STATE records to @w (channel 0, after the last
+ * SYNC): a STATE_VCPU per vCPU, then STATE_DEVICES. @d must be paused.
+ */
+struct stream_writer;
+int domain_write_state(struct domctl *d, struct stream_writer *w,
+		       uint32_t vcpus, const char *what, const char *path,
+		       const struct hv_log *log)
+	__attribute__((warn_unused_result));
+
+/*
+ * Marks (domctl_log_dirty_mark) every page of @r that holds data: after
+ * dom0 filled an incoming domain, whose RAM started as one hole, those
+ * are exactly the pages it wrote.
+ */
+int domain_mark_populated(struct domctl *d, const struct domain_ram *r)
+	__attribute__((warn_unused_result));
 
 #endif

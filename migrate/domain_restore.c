@@ -17,7 +17,6 @@
 #include "save_file.h"
 
 #define VCPUS_MAX	256	/* far above hvdomain's; bounds vcpu_seen */
-#define MARK_CHUNK	1024	/* ranges per mark request (~20 KiB) */
 
 struct restoring {
 	const char *path;
@@ -85,50 +84,11 @@ static int ram_fd(void *opaque)
 	return r->ram.mem.fd;
 }
 
-/* Collects the runs the pages went to, and marks them in chunks. */
-struct marking {
-	struct restoring *r;
-	struct domctl_pfn_range ranges[MARK_CHUNK];
-	size_t n;
-};
-
-static int mark_flush(struct marking *m)
-{
-	int ret = 0;
-
-	if (m->n)
-		ret = domctl_log_dirty_mark(m->r->d, m->ranges, m->n);
-	m->n = 0;
-	return ret;
-}
-
-static int mark_run(void *opaque, uint64_t first, uint64_t end)
-{
-	struct marking *m = opaque;
-
-	m->ranges[m->n].first = first;
-	m->ranges[m->n].count = end - first;
-	return ++m->n == MARK_CHUNK ? mark_flush(m) : 0;
-}
-
-/*
- * Marks every page the reader wrote. An incoming domain's RAM starts as
- * one hole and only the reader writes to it (ZERO pages too), so the
- * memfd's data runs are exactly the pages written.
- */
+/* Marks every page the reader wrote (the docs/domctl.md rule). */
 static int mark_written(struct restoring *r)
 {
-	struct marking *m = calloc(1, sizeof(*m));
-	int ret;
+	int ret = domain_mark_populated(r->d, &r->ram);
 
-	if (!m)
-		return -ENOMEM;
-	m->r = r;
-	ret = stream_for_each_data(r->ram.mem.fd, r->ram.mem.nr_pages,
-				   mark_run, m);
-	if (!ret)
-		ret = mark_flush(m);
-	free(m);
 	if (ret)
 		return call_failed(r, "log-dirty mark of the restored pages",
 				   ret);

@@ -33,56 +33,6 @@ static int failed(struct saving *s, const char *step, int ret)
 	return domain_call_failed(s->d, "save", s->path, step, ret, s->log);
 }
 
-static int get_config(struct saving *s)
-{
-	Hv__DomainConfig *c;
-	int ret;
-
-	ret = domctl_get_config(s->d, &s->conf, &s->conf_len);
-	if (ret)
-		return failed(s, "get config", ret);
-	c = hv__domain_config__unpack(NULL, s->conf_len, s->conf);
-	if (!c) {
-		log_err(s->log, "save: %s: the domain's config is not a "
-			"DomainConfig message", s->path);
-		return -EBADMSG;
-	}
-	s->vcpus = c->vcpus;
-	hv__domain_config__free_unpacked(c, NULL);
-	if (!s->vcpus) {
-		log_err(s->log, "save: %s: the domain's config has no vCPUs",
-			s->path);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int write_state(struct saving *s, struct stream_writer *w)
-{
-	char step[48];
-	uint8_t *buf;
-	size_t len;
-	int ret = 0;
-
-	for (uint32_t v = 0; !ret && v < s->vcpus; v++) {
-		ret = domctl_get_vcpu_context(s->d, v, &buf, &len);
-		if (ret) {
-			snprintf(step, sizeof(step), "get vCPU %u context", v);
-			return failed(s, step, ret);
-		}
-		ret = stream_write_state(w, STATE_VCPU, v, buf, len);
-		free(buf);
-	}
-	if (ret)
-		return ret;
-	ret = domctl_save_devices(s->d, &buf, &len);
-	if (ret)
-		return failed(s, "save devices", ret);
-	ret = stream_write_state(w, STATE_DEVICES, 0, buf, len);
-	free(buf);
-	return ret;
-}
-
 static int count_run(void *opaque, uint64_t first, uint64_t end)
 {
 	*(uint64_t *)opaque += end - first;
@@ -99,7 +49,8 @@ static int write_stream(struct saving *s, int fd)
 	uint64_t pages = 0;
 	int ret;
 
-	ret = get_config(s);
+	ret = domain_get_config(s->d, &s->conf, &s->conf_len, &s->vcpus,
+				"save", s->path, s->log);
 	if (!ret)
 		ret = domain_ram_map(s->d, false, &s->ram, "save", s->path,
 				     s->log);
@@ -131,7 +82,8 @@ static int write_stream(struct saving *s, int fd)
 	if (!ret) {
 		pio.phase = "saving state";
 		progress_io_report(&pio);
-		ret = write_state(s, w);
+		ret = domain_write_state(s->d, w, s->vcpus, "save", s->path,
+					 s->log);
 	}
 	if (!ret)
 		ret = stream_write_end(w, NULL);

@@ -17,14 +17,30 @@ all: $(LIBHVMIGRATE)
 
 # Unit tests in tests/unit/migrate link libhvmigrate and include "stream.h".
 # A static pattern rule, so it wins over the generic one in tests/module.mk.
-MIGRATE_UNIT_TESTS := $(patsubst %.c,$(BUILD)/%, \
-	$(sort $(wildcard tests/unit/migrate/test_*.c)))
+# test_precopy runs real hvdomains: it has a rule of its own below.
+MIGRATE_DOMAIN_TESTS := $(BUILD)/tests/unit/migrate/test_precopy
+MIGRATE_UNIT_TESTS := $(filter-out $(MIGRATE_DOMAIN_TESTS), \
+	$(patsubst %.c,$(BUILD)/%, \
+	$(sort $(wildcard tests/unit/migrate/test_*.c))))
 $(BUILD)/obj/tests/unit/migrate/%.o: ALL_CFLAGS += -Imigrate
 $(MIGRATE_UNIT_TESTS): $(BUILD)/tests/unit/migrate/%: \
 		$(BUILD)/obj/tests/unit/migrate/%.o $(LIBHVMIGRATE) $(LIBHV)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(MIGRATE_LIBS) $(TEST_LIBS)
+
+# The engine's tests with two real hvdomains (tests/unit/domain's fixture).
+$(BUILD)/obj/tests/unit/migrate/test_precopy.o: ALL_CFLAGS += \
+	-Itests/unit/domain
+$(MIGRATE_DOMAIN_TESTS): $(BUILD)/tests/unit/migrate/%: \
+		$(BUILD)/obj/tests/unit/migrate/%.o \
+		$(BUILD)/obj/tests/unit/domain/hvdomain_fixture.o \
+		$(LIBHVMIGRATE) $(LIBHV) $(LIBHVDOMCTL) $(LIBHVPROTO) \
+		| $(BUILD)/bin/hvdomain build/guests/dirtier.elf
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MIGRATE_LIBS) \
+		$(TEST_LIBS)
 
 # Fuzzing (tests/fuzz): libFuzzer targets are built with clang from the
 # sources (their own instrumentation, independent of SANITIZE); the seed

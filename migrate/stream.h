@@ -204,6 +204,13 @@ int __must_check stream_write_end(struct stream_writer *w,
 				  struct stream_manifest *m);
 
 /*
+ * The counts so far (page and zero entries, batches, rounds) into *m; the
+ * digest fields are left zero until END. For progress reports.
+ */
+void stream_writer_counts(const struct stream_writer *w,
+			  struct stream_manifest *m);
+
+/*
  * Writes one record of any type with a caller-made body (borrowed), framed
  * with the right sequence number and checksums and not validated: for
  * optional extension records and for tests that build hostile streams.
@@ -246,6 +253,13 @@ struct stream_sink_ops {
 	 */
 	int (*on_end)(void *opaque, const struct stream_manifest *m);
 	/*
+	 * Optional (may be NULL): END arrived and its counts matched, so
+	 * every page of this channel has been written; called before END's
+	 * digest is checked (which may still fail), so that the sink can
+	 * start what must follow the last page write.
+	 */
+	int (*on_pages_done)(void *opaque);
+	/*
 	 * Optional (may be NULL): the memfd behind map_guest_ram's mapping,
 	 * or -1; with it END's check skips the memfd's holes (zero pages)
 	 * instead of reading, and so allocating, all of guest RAM.
@@ -273,6 +287,26 @@ void stream_reader_destroy(struct stream_reader *r);
  * of batches before the failing record may have been written already.
  */
 int __must_check stream_read(struct stream_reader *r);
+
+/*
+ * As stream_read, but stops right after END's checks without looking for
+ * the end of the stream: on a live migration's connection the handover
+ * messages (docs/migration.md) follow END on channel 0.
+ */
+int __must_check stream_read_to_end(struct stream_reader *r);
+
+/* What a channel's stream header said. */
+struct stream_header_info {
+	unsigned int channel, nr_channels;
+	uint64_t nr_pages, stream_id;
+};
+
+/*
+ * The stream header's fields, once stream_read has read and checked it
+ * (from a sink callback, say); all zero before.
+ */
+void stream_reader_header(const struct stream_reader *r,
+			  struct stream_header_info *h);
 
 /* The message of the first error ("" if none); owned by the reader. */
 const char *stream_reader_error(const struct stream_reader *r);

@@ -188,6 +188,17 @@ const char *stream_reader_error(const struct stream_reader *r)
 	return r->msg;
 }
 
+void stream_reader_header(const struct stream_reader *r,
+			  struct stream_header_info *h)
+{
+	bool read = r->state != R_HEADER;
+
+	h->channel = read ? r->channel : 0;
+	h->nr_channels = read ? r->nr_channels : 0;
+	h->nr_pages = read ? r->nr_pages : 0;
+	h->stream_id = read ? r->stream_id : 0;
+}
+
 uint64_t stream_reader_offset(const struct stream_reader *r)
 {
 	return r->offset;
@@ -531,6 +542,12 @@ static int do_end(struct stream_reader *r, const uint8_t *body, uint32_t len)
 	CHECK_COUNT(zero_entries, "zero entries");
 	CHECK_COUNT(batches, "batches");
 	CHECK_COUNT(rounds, "rounds");
+	if (r->ops->on_pages_done) {
+		ret = r->ops->on_pages_done(r->opaque);
+		if (ret)
+			return fail(r, ret, "end of the pages refused: %s",
+				    strerror(-ret));
+	}
 	ret = map_ram(r);
 	if (ret)
 		return ret;
@@ -656,7 +673,7 @@ static int check_eof(struct stream_reader *r)
 	return fail(r, -EPROTO, "trailing data after the END record");
 }
 
-int stream_read(struct stream_reader *r)
+static int read_channel(struct stream_reader *r, bool to_eof)
 {
 	int ret;
 
@@ -667,9 +684,19 @@ int stream_read(struct stream_reader *r)
 	ret = read_header(r);
 	while (!ret && r->state != R_END)
 		ret = read_record(r);
-	if (!ret)
+	if (!ret && to_eof)
 		ret = check_eof(r);
 	if (!ret)
 		r->state = R_DONE;
 	return ret;
+}
+
+int stream_read(struct stream_reader *r)
+{
+	return read_channel(r, true);
+}
+
+int stream_read_to_end(struct stream_reader *r)
+{
+	return read_channel(r, false);
 }

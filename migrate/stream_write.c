@@ -133,6 +133,17 @@ static int put_record2(struct stream_writer *w, uint32_t type,
 	return 0;
 }
 
+void stream_writer_counts(const struct stream_writer *w,
+			  struct stream_manifest *m)
+{
+	*m = w->m;
+	if (w->state != W_DONE) {
+		m->nonzero_pages = 0;
+		m->digest_lo = 0;
+		m->digest_hi = 0;
+	}
+}
+
 int stream_write_record(struct stream_writer *w, uint32_t type,
 			const void *body, size_t len)
 {

@@ -51,6 +51,8 @@ struct cpu_platform {
 	/* Log-dirty: one bit per RAM page, valid while logdirty is set. */
 	_Atomic uint64_t *dirty;
 	_Atomic bool logdirty;
+	/* Auto-converge: percent of wall time each vCPU sleeps (0..99). */
+	_Atomic unsigned throttle_pct;
 	/* Fence/request acknowledgements between vCPUs. */
 	pthread_mutex_t ack_lock;
 	pthread_cond_t ack_cond;	/* cpu_cond_init */

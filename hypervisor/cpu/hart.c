@@ -306,6 +306,30 @@ static void sleep_wfi(struct cpu *c)
 	pthread_mutex_unlock(&c->sleep_lock);
 }
 
+/*
+ * Auto-converge: after a slice that took @slice_ns, sleeps so that the
+ * vCPU is off for @pct percent of its time. A kick (pause, a clean's
+ * handshake, stop) ends the sleep early.
+ */
+static void sleep_throttle(struct cpu *c, unsigned pct, uint64_t slice_ns)
+{
+	uint64_t ns = slice_ns * pct / (100 - pct);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns += (uint64_t)ts.tv_nsec;
+	ts.tv_sec += (time_t)(ns / 1000000000);
+	ts.tv_nsec = (long)(ns % 1000000000);
+	pthread_mutex_lock(&c->sleep_lock);
+	atomic_store(&c->sleeping, true);
+	while (!atomic_load(&c->kick) && !atomic_load(&c->stopping))
+		if (pthread_cond_timedwait(&c->sleep_cond, &c->sleep_lock,
+					   &ts))
+			break;	/* ETIMEDOUT: the share is slept */
+	atomic_store(&c->sleeping, false);
+	pthread_mutex_unlock(&c->sleep_lock);
+}
+
 /* Sleeps while HSM-stopped, serving requests. */
 static void sleep_stopped(struct cpu *c)
 {
@@ -356,6 +380,8 @@ static void interp_run(struct cpu *c)
 {
 	cpu_serving_begin(c);
 	while (!atomic_load(&c->stopping)) {
+		unsigned pct;
+		int64_t t0;
 		int hsm;
 
 		atomic_store(&c->kick, 0);
@@ -386,7 +412,16 @@ static void interp_run(struct cpu *c)
 				sched_yield();
 		}
 		cpu_check_irq(c);
+		pct = atomic_load_explicit(&c->plat->throttle_pct,
+					   memory_order_relaxed);
+		if (!pct) {
+			cpu_exec_slice(c, SLICE);
+			continue;
+		}
+		t0 = mono_ns();
 		cpu_exec_slice(c, SLICE);
+		sleep_throttle(c, pct < 99 ? pct : 99,
+			       (uint64_t)(mono_ns() - t0));
 	}
 	cpu_serving_end(c);
 }

@@ -482,6 +482,16 @@ void domctl_handle_request(struct domain *dom, const Hv__DomctlRequest *req,
 		break;
 	case HV__DOMCTL_REQUEST__REQ_LOG_DIRTY_DISABLE:
 		logdirty_disable(p);
+		atomic_store(&p->throttle_pct, 0);
+		break;
+	case HV__DOMCTL_REQUEST__REQ_SET_THROTTLE:
+		if (req->set_throttle->percent > 99) {
+			domctl_answer_error(a, -EINVAL, "set throttle: %u%%, "
+					    "expected 0..99",
+					    req->set_throttle->percent);
+			break;
+		}
+		atomic_store(&p->throttle_pct, req->set_throttle->percent);
 		break;
 	case HV__DOMCTL_REQUEST__REQ_LOG_DIRTY_PEEK:
 		do_dirty_bits(dom, req->log_dirty_peek->range, false, a);

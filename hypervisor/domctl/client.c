@@ -573,6 +573,15 @@ int domctl_log_dirty_disable(struct domctl *d)
 	return call_expect(d, &req, 0, NULL, NULL);
 }
 
+int domctl_set_throttle(struct domctl *d, unsigned int percent)
+{
+	Hv__SetThrottleRequest m = HV__SET_THROTTLE_REQUEST__INIT;
+	REQUEST(req, set_throttle, SET_THROTTLE, m);
+
+	m.percent = percent;
+	return call_expect(d, &req, 0, NULL, NULL);
+}
+
 static int bitmap_call(struct domctl *d, Hv__DomctlRequest *req,
 		       uint64_t first, uint64_t count, uint8_t *bits)
 {

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	Hv__ConsoleWriteRequest cw = HV__CONSOLE_WRITE_REQUEST__INIT;
 	Hv__GetMemoryRequest gm = HV__GET_MEMORY_REQUEST__INIT;
 	Hv__PowerButtonRequest pb = HV__POWER_BUTTON_REQUEST__INIT;
+	Hv__SetThrottleRequest thr = HV__SET_THROTTLE_REQUEST__INIT;
 	struct hv_machine_state *st = calloc(1, sizeof(*st));
 	uint8_t *buf;
 	size_t len;
@@ -81,6 +82,10 @@ int main(int argc, char **argv)
 	r.req_case = HV__DOMCTL_REQUEST__REQ_LOG_DIRTY_MARK;
 	r.log_dirty_mark = &mark;
 	bad |= write_req(dir, "dirty-mark", &r);
+	thr.percent = 50;
+	r.req_case = HV__DOMCTL_REQUEST__REQ_SET_THROTTLE;
+	r.set_throttle = &thr;
+	bad |= write_req(dir, "set-throttle", &r);
 	r.req_case = HV__DOMCTL_REQUEST__REQ_GET_MEMORY;
 	r.get_memory = &gm;
 	bad |= write_req(dir, "get-memory", &r);

@@ -136,6 +136,14 @@ int domctl_log_dirty_mark(struct domctl *d,
 			  const struct domctl_pfn_range *ranges, size_t n)
 	__attribute__((warn_unused_result));
 
+/*
+ * Auto-converge: every vCPU sleeps @percent (0..99; 0 ends it) of its
+ * wall time. Log-dirty disable ends it too. -EOPNOTSUPP from an hvdomain
+ * older than the request.
+ */
+int domctl_set_throttle(struct domctl *d, unsigned int percent)
+	__attribute__((warn_unused_result));
+
 /* ---- vCPU and device state (packed VcpuState / DeviceState) ---- */
 
 int domctl_get_vcpu_context(struct domctl *d, unsigned vcpu, uint8_t **buf,

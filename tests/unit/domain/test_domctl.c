@@ -364,6 +364,34 @@ static void test_power_button_without_driver(void **state)
 	stop(&x);
 }
 
+/*
+ * SetThrottle (auto-converge): 0..99 only; a throttled guest still runs
+ * and prints, and pausing it is as synchronous as ever (the sleeping
+ * vCPU is woken, not waited for).
+ */
+static void test_throttle(void **state)
+{
+	struct domctl_status st;
+	struct dom x;
+	char want[32];
+	long last;
+
+	(void)state;
+	start_dirtier(&x);
+	assert_int_equal(domctl_set_throttle(x.d, 100), -EINVAL);
+	assert_non_null(strstr(domctl_error(x.d), "0..99"));
+	assert_int_equal(domctl_set_throttle(x.d, 90), 0);
+	last = hvd_console_drain(x.d, out, OUT_CAP);
+	snprintf(want, sizeof(want), "tick %ld ", last + 2);
+	assert_true(hvd_wait_console(x.d, want, 20000, out, OUT_CAP));
+	assert_int_equal(domctl_pause(x.d, &st), 0);
+	assert_int_equal(st.state, DOMCTL_STATE_PAUSED);
+	assert_int_equal(domctl_unpause(x.d, &st), 0);
+	assert_int_equal(domctl_set_throttle(x.d, 0), 0);
+	assert_null(strstr(out, "FAIL"));
+	stop(&x);
+}
+
 /* The t= of the dirtier's "tick N t=T" line in @text, or -1. */
 static long tick_time(const char *text, long n)
 {
@@ -644,6 +672,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_log_dirty, hvd_kill_all),
 		cmocka_unit_test_teardown(test_log_dirty_limit, hvd_kill_all),
 		cmocka_unit_test_teardown(test_state_rules, hvd_kill_all),
+		cmocka_unit_test_teardown(test_throttle, hvd_kill_all),
 		cmocka_unit_test_teardown(test_move_into_incoming, hvd_kill_all),
 		cmocka_unit_test_teardown(test_console_both_ways, hvd_kill_all),
 		cmocka_unit_test_teardown(test_state_events_to_others, hvd_kill_all),
