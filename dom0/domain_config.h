@@ -133,4 +133,14 @@ struct Hv__DomainConfig;
 void domain_config_to_pb(const struct domain_config *c,
 			 struct Hv__DomainConfig *pb);
 
+/*
+ * The other way: @c (domain_config_init'ed here) from @pb, strings
+ * copied, ACTION_DEFAULT as xl's default. For a domain that arrived in a
+ * stream (restore, migration), whose config file hvd writes back out.
+ * 0, -EINVAL (a UUID not of 16 bytes, a name too long) or -ENOMEM.
+ */
+int domain_config_from_pb(struct domain_config *c,
+			  const struct Hv__DomainConfig *pb)
+	__attribute__((warn_unused_result));
+
 #endif

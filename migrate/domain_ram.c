@@ -94,6 +94,45 @@ out_free:
 	return ret;
 }
 
+int domain_config_override(uint8_t **buf, size_t *len,
+			   const Hv__DomainConfig *full, const char *what,
+			   const char *path, const struct hv_log *log)
+{
+	Hv__DomainConfig *c = hv__domain_config__unpack(NULL, *len, *buf);
+	uint8_t *packed;
+	size_t n;
+
+	if (!c) {
+		log_err(log, "%s: %s: the domain's config is not a "
+			"DomainConfig message", what, path);
+		return -EBADMSG;
+	}
+	if (c->vcpus != full->vcpus || c->memory_bytes != full->memory_bytes ||
+	    (c->uuid.len == 16 && (full->uuid.len != 16 ||
+				   memcmp(c->uuid.data, full->uuid.data,
+					  16)))) {
+		log_err(log, "%s: %s: dom0's config (%u vCPUs, %llu MiB) is "
+			"not the domain's (%u vCPUs, %llu MiB) or names "
+			"another UUID", what, path, full->vcpus,
+			(unsigned long long)(full->memory_bytes >> 20),
+			c->vcpus, (unsigned long long)(c->memory_bytes >> 20));
+		hv__domain_config__free_unpacked(c, NULL);
+		return -EINVAL;
+	}
+	hv__domain_config__free_unpacked(c, NULL);
+	n = hv__domain_config__get_packed_size(full);
+	packed = malloc(n ? n : 1);
+	if (!packed) {
+		log_err(log, "%s: %s: out of memory", what, path);
+		return -ENOMEM;
+	}
+	hv__domain_config__pack(full, packed);
+	free(*buf);
+	*buf = packed;
+	*len = n;
+	return 0;
+}
+
 int domain_write_state(struct domctl *d, struct stream_writer *w,
 		       uint32_t vcpus, const char *what, const char *path,
 		       const struct hv_log *log)

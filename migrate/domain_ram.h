@@ -45,6 +45,21 @@ int domain_get_config(struct domctl *d, uint8_t **buf, size_t *len,
 	__attribute__((warn_unused_result));
 
 /*
+ * Replaces the config domain_get_config read (*buf, *len) with dom0's own
+ * full one, @full: hvdomain knows the machine (vCPUs, memory, kernel) but
+ * not what dom0 adds (the on_poweroff/on_reboot/on_crash policies), and a
+ * saved or migrated domain must keep those. @full must describe the same
+ * machine (vCPUs, memory) and carry the same UUID when hvdomain reports
+ * one: -EINVAL otherwise. 0 or -errno, logged.
+ */
+struct Hv__DomainConfig;
+int domain_config_override(uint8_t **buf, size_t *len,
+			   const struct Hv__DomainConfig *full,
+			   const char *what, const char *path,
+			   const struct hv_log *log)
+	__attribute__((warn_unused_result));
+
+/*
  * Writes @d's state as STATE records to @w (channel 0, after the last
  * SYNC): a STATE_VCPU per vCPU, then STATE_DEVICES. @d must be paused.
  */

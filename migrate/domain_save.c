@@ -22,6 +22,7 @@ struct saving {
 	const char *path;
 	const struct hv_log *log;
 	const struct domain_progress *progress;	/* NULL: none */
+	const Hv__DomainConfig *config;		/* NULL: hvdomain's */
 	uint8_t *conf;
 	size_t conf_len;
 	uint32_t vcpus;
@@ -51,6 +52,10 @@ static int write_stream(struct saving *s, int fd)
 
 	ret = domain_get_config(s->d, &s->conf, &s->conf_len, &s->vcpus,
 				"save", s->path, s->log);
+	if (!ret && s->config)
+		ret = domain_config_override(&s->conf, &s->conf_len,
+					     s->config, "save", s->path,
+					     s->log);
 	if (!ret)
 		ret = domain_ram_map(s->d, false, &s->ram, "save", s->path,
 				     s->log);
@@ -105,15 +110,16 @@ static bool saveable(enum domctl_state state)
 int domain_save(struct domctl *d, const char *path, bool keep_running,
 		const struct hv_log *log)
 {
-	return domain_save_progress(d, path, keep_running, NULL, log);
+	return domain_save_progress(d, path, keep_running, NULL, NULL, log);
 }
 
 int domain_save_progress(struct domctl *d, const char *path,
-			 bool keep_running, const struct domain_progress *p,
+			 bool keep_running, const Hv__DomainConfig *config,
+			 const struct domain_progress *p,
 			 const struct hv_log *log)
 {
 	struct saving s = { .d = d, .path = path, .log = log, .progress = p,
-			    .ram = DOMAIN_RAM_INIT };
+			    .config = config, .ram = DOMAIN_RAM_INIT };
 	struct domctl_status st;
 	bool was_running;
 	int fd, ret, ret2;

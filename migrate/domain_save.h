@@ -42,9 +42,12 @@ struct domain_progress {
  */
 int domain_save(struct domctl *d, const char *path, bool keep_running,
 		const struct hv_log *log) __attribute__((warn_unused_result));
-/* The same, reporting to @p (borrowed; NULL: no reports). */
+/* The same, reporting to @p (borrowed; NULL: no reports), with dom0's
+ * full @config in the stream instead of hvdomain's (NULL: hvdomain's;
+ * see domain_config_override). */
 int domain_save_progress(struct domctl *d, const char *path,
-			 bool keep_running, const struct domain_progress *p,
+			 bool keep_running, const Hv__DomainConfig *config,
+			 const struct domain_progress *p,
 			 const struct hv_log *log)
 	__attribute__((warn_unused_result));
 

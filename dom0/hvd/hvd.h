@@ -139,8 +139,12 @@ int hvd_op_power(struct hvd *h, struct hvd_client *c, uint64_t id,
 /* A shutdown or reboot waits on @dom (destroy may end it). */
 bool hvd_op_power_pending(const struct hvd_domain *dom);
 /* @dom shut down or crashed: true when its operation (a reboot) took
- * care of it, false when its policy applies. */
-bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom);
+ * care of it, false when its policy applies; then a shutdown waiting
+ * on it comes back in @later, for hvd_op_power_reply once the policy
+ * has been applied (NULL: none). */
+bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom,
+			   struct hvd_op **later);
+void hvd_op_power_reply(struct hvd *h, struct hvd_op *op);
 /* The helper's pipe (or the operation's timer) is readable. */
 void hvd_op_event(struct hvd *h, struct hvd_op *op);
 /* A child was reaped: true if it was a helper. */

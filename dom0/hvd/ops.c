@@ -164,8 +164,9 @@ static int helper_work(struct hvd *h, struct hvd_op *op, struct helper *hp)
 			return ret;
 		}
 		domctl_set_timeout(d, 30000);
-		ret = domain_save_progress(d, op->path, op->keep_running, &p,
-					   &h->log);
+		/* hvd's config: the stream keeps the domain's policies */
+		ret = domain_save_progress(d, op->path, op->keep_running,
+					   op->dom->config, &p, &h->log);
 		domctl_close(d);
 		return ret;
 	case OP_RESTORE:
@@ -818,23 +819,29 @@ bool hvd_op_power_pending(const struct hvd_domain *dom)
 	return dom->op && is_power(dom->op);
 }
 
-bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom)
+bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom,
+			   struct hvd_op **later)
 {
 	struct hvd_op *op = dom->op;
 	struct hvd_domain *n = NULL;
 	int ret;
 
+	*later = NULL;
 	if (!op || !is_power(op))
 		return false;
-	if (dom->st.state == DOMCTL_STATE_CRASHED) {
-		snprintf(op->error, sizeof(op->error), "%s crashed instead of "
-			 "powering off", op->name);
-		power_done(h, op, -EIO, NULL);
+	if (dom->st.state == DOMCTL_STATE_CRASHED || op->kind == OP_SHUTDOWN) {
+		/* its policy applies first: the reply then tells the
+		 * outcome (on_poweroff = destroy: the domain is gone) */
+		op->status = 0;
+		if (dom->st.state == DOMCTL_STATE_CRASHED) {
+			snprintf(op->error, sizeof(op->error), "%s crashed "
+				 "instead of powering off", op->name);
+			op->status = -EIO;
+		}
+		op->dom = NULL;
+		dom->op = NULL;
+		*later = op;
 		return false;
-	}
-	if (op->kind == OP_SHUTDOWN) {
-		power_done(h, op, 0, NULL);
-		return false;	/* its on_poweroff applies */
 	}
 	/* a reboot: the same domain again, whatever on_poweroff says */
 	op->dom = NULL;
@@ -842,6 +849,11 @@ bool hvd_op_domain_stopped(struct hvd *h, struct hvd_domain *dom)
 	ret = hvd_domain_restart(h, dom, &n, op->error, sizeof(op->error));
 	power_done(h, op, ret, ret ? NULL : n);
 	return true;
+}
+
+void hvd_op_power_reply(struct hvd *h, struct hvd_op *op)
+{
+	power_done(h, op, op->status, NULL);
 }
 
 void hvd_op_kill_all(struct hvd *h)

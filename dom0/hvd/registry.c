@@ -23,6 +23,7 @@
 #include "hvd.h"
 #include "atomic_file.h"
 #include "domain_args.h"
+#include "domain_config.h"
 #include "domain_spawn.h"
 #include "domain_save.h"
 
@@ -255,6 +256,36 @@ static void abandon(struct hvd *h, struct hvd_domain *dom)
  * managed save this one comes back as: its directory, id and uuid. On
  * failure nothing is left (of @into's directory: what it had).
  */
+/*
+ * The config file of a domain that came in a stream (restore, managed
+ * restore, restart of one of those): the canonical text of its
+ * DomainConfig, so DIR/config always says what the domain is. A config
+ * that does not format (a stream from an hvdomain run by hand, without
+ * a kernel in it) leaves no file, which is not an error.
+ */
+static int write_config_text(struct hvd *h, struct hvd_domain *dom)
+{
+	struct domain_config c;
+	char err[256], *text = NULL;
+	size_t len;
+	int ret;
+
+	ret = domain_config_from_pb(&c, dom->config);
+	if (ret)
+		return ret == -ENOMEM ? ret : 0;
+	ret = domain_config_format(&c, &text, &len, err, sizeof(err));
+	domain_config_free(&c);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		log_debug(&h->log, "%s: no config file: %s", dom->name, err);
+		return 0;
+	}
+	ret = write_file(dom->dir, "config", text, len);
+	free(text);
+	return ret;
+}
+
 static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 			const char *text, bool incoming, uint32_t domid_in,
 			const struct hvd_domain *into,
@@ -332,6 +363,8 @@ static int spawn_domain(struct hvd *h, const Hv__DomainConfig *cfg,
 	ret = write_file(dom->dir, "config.pb", packed, len);
 	if (!ret && text)
 		ret = write_file(dom->dir, "config", text, strlen(text));
+	else if (!ret)
+		ret = write_config_text(h, dom);	/* from a stream */
 	if (!ret)
 		ret = write_file(dom->dir, "domid", domid, strlen(domid));
 	if (ret) {
@@ -629,12 +662,21 @@ static void apply_policy(struct hvd *h, struct hvd_domain *dom)
 	struct hvd_domain *n;
 	char err[256];
 
-	if (dom->st.state == DOMCTL_STATE_CRASHED)
+	/* ACTION_DEFAULT (a config from before the policies were kept, or
+	 * from hvdomain): xl's defaults, as docs/config.md says */
+	if (dom->st.state == DOMCTL_STATE_CRASHED) {
 		act = dom->config->on_crash;
-	else if (dom->st.reason == DOMCTL_REASON_REBOOT)
+		if (act == HV__DOMAIN_ACTION__ACTION_DEFAULT)
+			act = HV__DOMAIN_ACTION__ACTION_DESTROY;
+	} else if (dom->st.reason == DOMCTL_REASON_REBOOT) {
 		act = dom->config->on_reboot;
-	else
+		if (act == HV__DOMAIN_ACTION__ACTION_DEFAULT)
+			act = HV__DOMAIN_ACTION__ACTION_RESTART;
+	} else {
 		act = dom->config->on_poweroff;
+		if (act == HV__DOMAIN_ACTION__ACTION_DEFAULT)
+			act = HV__DOMAIN_ACTION__ACTION_DESTROY;
+	}
 	log_info(&h->log, "%s: %s (code %d): action %d", dom->name,
 		 domctl_state_name(dom->st.state), dom->st.code, (int)act);
 	if (act == HV__DOMAIN_ACTION__ACTION_DESTROY)
@@ -655,9 +697,13 @@ void hvd_domain_event(struct hvd *h, struct hvd_domain *dom)
 			if (ev.status.state == DOMCTL_STATE_SHUTDOWN ||
 			    ev.status.state == DOMCTL_STATE_CRASHED) {
 				domctl_event_free(&ev);
+				struct hvd_op *later;
+
 				/* a reboot request restarts it itself */
-				if (!hvd_op_domain_stopped(h, dom))
+				if (!hvd_op_domain_stopped(h, dom, &later))
 					apply_policy(h, dom);	/* may free dom */
+				if (later)
+					hvd_op_power_reply(h, later);
 				return;
 			}
 		}

@@ -55,3 +55,19 @@ debian_run_hv() {
 		--initrd "$DEBIAN_INITRD" --memory "$DEBIAN_MEMORY" \
 		--vcpus "$vcpus" --cmdline "$cmdline" </dev/null >"$log" 2>&1
 }
+
+# debian_domain_config NAME VCPUS: prints an hvd domain config (docs/
+# config.md) for the Debian guest in shell mode, named NAME, with VCPUS
+# vCPUs, that hvd destroys when it powers off.
+debian_domain_config() {
+	cat <<CFG
+# $1: Debian's riscv64 kernel and a busybox userland (guests/debian)
+name = "$1"
+vcpus = $2
+memory = ${DEBIAN_MEMORY%M}
+kernel = "$(realpath "$DEBIAN_KERNEL")"
+initrd = "$(realpath "$DEBIAN_INITRD")"
+cmdline = "$DEBIAN_CMDLINE hv.mode=shell"
+on_poweroff = "destroy"
+CFG
+}

@@ -24,6 +24,7 @@ vcpus = 1
 memory = 64
 kernel = "$GUESTDIR/dirtier.elf"
 cmdline = "ws=8M ticks=0 tick_ms=20"
+on_poweroff = "preserve"
 CFG
 cat >"$tmp/hello.cfg" <<CFG
 name = "hello1"
@@ -109,6 +110,9 @@ last=$(grep -aE '^tick [0-9]+' "$tmp/con1b.out" | tail -1 | awk '{print $2}')
 [ "$(field dirty1 state)" = running ] || fail "restored: not running"
 [ "$(field dirty1 uuid)" = "$uuid" ] ||
 	fail "restored with UUID $(field dirty1 uuid), saved with $uuid"
+# hvd's own config travels in the file: the policies are kept
+grep -q '^on_poweroff = "preserve"' "$tmp/state/domains/$uuid/config" ||
+	fail "restored without its on_poweroff: $(cat "$tmp/state/domains/$uuid/config")"
 "$HVCTL" restore "$tmp/dirty1.sav" 2>/dev/null && fail "restored twice"
 pid=$(field dirty1 pid)
 "$HVCTL" console dirty1 </dev/null >"$tmp/con2.out" 2>/dev/null &

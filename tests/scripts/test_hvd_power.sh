@@ -64,14 +64,7 @@ echo "== usage"
 
 if debian_have_images; then
 	echo "== the Debian guest"
-	cat >"$tmp/deb.cfg" <<CFG
-name = "deb"
-memory = 512
-kernel = "$(realpath "$DEBIAN_KERNEL")"
-initrd = "$(realpath "$DEBIAN_INITRD")"
-cmdline = "$DEBIAN_CMDLINE hv.mode=shell"
-on_poweroff = "destroy"
-CFG
+	debian_domain_config deb 1 >"$tmp/deb.cfg"
 	"$HVCTL" create "$tmp/deb.cfg" >/dev/null || fail "create deb"
 	uuid=$(field deb uuid)
 	mkfifo "$tmp/hold"

@@ -439,6 +439,45 @@ static void test_to_pb_and_args(void **state)
 	domain_config_free(&c);
 }
 
+/* A config that came in a stream formats back to the text it was
+ * parsed from; ACTION_DEFAULT means xl's defaults; bad UUIDs refused. */
+static void test_from_pb(void **state)
+{
+	struct domain_config c, back;
+	Hv__DomainConfig pb;
+	char why[256], *text, *again;
+	size_t len, len2;
+
+	(void)state;
+	/* every key a DomainConfig carries (disks and nics it does not yet) */
+	parse_ok(&c, "name = \"web1\"\nuuid = \"0f1e2d3c-4b5a-6978-8796-"
+		 "a5b4c3d2e1f0\"\nvcpus = 8\nmemory = 16384\nkernel = \"/k\"\n"
+		 "initrd = \"/i\"\ncmdline = \"c\"\non_poweroff = \"preserve\"\n"
+		 "on_reboot = \"destroy\"\non_crash = \"restart\"\n");
+	assert_int_equal(domain_config_format(&c, &text, &len, why,
+					      sizeof(why)), 0);
+	domain_config_to_pb(&c, &pb);
+	assert_int_equal(domain_config_from_pb(&back, &pb), 0);
+	assert_int_equal(domain_config_format(&back, &again, &len2, why,
+					      sizeof(why)), 0);
+	assert_string_equal(again, text);
+	free(text);
+	free(again);
+	domain_config_free(&back);
+
+	pb.on_poweroff = pb.on_reboot = pb.on_crash =
+		HV__DOMAIN_ACTION__ACTION_DEFAULT;
+	assert_int_equal(domain_config_from_pb(&back, &pb), 0);
+	assert_int_equal(back.on_poweroff, DOMAIN_ACTION_DESTROY);
+	assert_int_equal(back.on_reboot, DOMAIN_ACTION_RESTART);
+	assert_int_equal(back.on_crash, DOMAIN_ACTION_DESTROY);
+	domain_config_free(&back);
+
+	pb.uuid.len = 5;
+	assert_int_equal(domain_config_from_pb(&back, &pb), -EINVAL);
+	domain_config_free(&c);
+}
+
 struct bad {
 	const char *text;
 	size_t len;		/* 0: strlen(text) */
@@ -735,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_write_fd_and_errors),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_to_pb_and_args),
+		cmocka_unit_test(test_from_pb),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_read_errors),
