@@ -716,7 +716,8 @@ static void test_empty_slot(void **state)
  */
 static void test_machine_log_dirty(void **state)
 {
-	static const struct hv_log quiet = { "test_virtio_input", LOG_ERR };
+	static const struct hv_log quiet = { .prefix = "test_virtio_input",
+					     .level = LOG_ERR };
 	struct hv_machine_config mc = {
 		.vcpus = 1, .ram_size = 16ull << 20, .incoming = true,
 	};
