@@ -660,6 +660,7 @@ void hv_machine_destroy(struct hv_machine *m)
 		munmap((void *)m->plat.code_gen,
 		       m->plat.nr_pages * sizeof(uint32_t));
 	free((void *)m->plat.pflags);
+	free((void *)m->plat.dirty);	/* the log-dirty bitmap, if it was on */
 	if (m->ram)
 		munmap(m->ram, m->cfg.ram_size);
 	if (m->ram_fd >= 0)
