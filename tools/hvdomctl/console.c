@@ -228,8 +228,11 @@ static int interactive_begin(struct relay *r, struct raw_term *t,
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, old);
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
+	if (fd < 0) {
+		/* the signals end hvdomctl as usual, raw terminal and all */
 		log_warn(r->log, "console: signalfd: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
 	fprintf(stderr, "[console of %s: Ctrl-] detaches]\r\n",
 		*domctl_info(r->d)->name ? domctl_info(r->d)->name : "domain");
 	return fd;
