@@ -4,8 +4,9 @@
  * peer_conn (an SSL*) per channel. Blocking sockets: SSL_read and
  * SSL_write wait in the kernel, so abort's shutdown(2) wakes them (the
  * read sees the end, the write EPIPE). OpenSSL writes with write(2), not
- * send(MSG_NOSIGNAL): SIGPIPE is blocked in the calling thread around
- * every write and a pending one is taken back before it is unblocked.
+ * send(MSG_NOSIGNAL), and SSL_read may write an alert: SIGPIPE is
+ * blocked in the calling thread around every SSL call and a pending one
+ * is taken back before it is unblocked.
  */
 #include <errno.h>
 #include <limits.h>
@@ -102,7 +103,11 @@ static ssize_t tls_recv(struct mig_transport *t, unsigned int ch, void *buf,
 	struct peer_conn *c = to_tls(t)->conns[ch];
 	char *p = buf;
 	size_t got = 0;
+	ssize_t ret = 0;
+	sigset_t old;
 
+	/* SSL_read writes too: an alert when the session fails */
+	sigpipe_block(&old);
 	while (got < len) {
 		size_t left = len - got;
 		int want = left > INT_MAX ? INT_MAX : (int)left;
@@ -121,9 +126,11 @@ static ssize_t tls_recv(struct mig_transport *t, unsigned int ch, void *buf,
 		if (e == SSL_ERROR_ZERO_RETURN)	/* close_notify: the end */
 			break;
 		n = peer_ssl_result(c, n, "TLS read");
-		return n == -EAGAIN ? -EIO : n;
+		ret = n == -EAGAIN ? -EIO : n;
+		break;
 	}
-	return (ssize_t)got;
+	sigpipe_restore(&old);
+	return ret ? ret : (ssize_t)got;
 }
 
 static void tls_abort(struct mig_transport *t)
@@ -169,6 +176,14 @@ static const struct mig_transport_ops tls_ops = {
 	.destroy = tls_destroy,
 };
 
+/* A peer_conn call's failure @ret with @c's reason in @why. */
+static int conn_failed(struct peer_conn *c, int ret, const char *what,
+		       char *why, size_t whylen)
+{
+	snprintf(why, whylen, "%s%s", what, peer_conn_error(c));
+	return ret == -EAGAIN ? -EIO : ret;	/* blocking: cannot be */
+}
+
 static int served_migrate(Hv__PeerPurpose purpose)
 {
 	return purpose == HV__PEER_PURPOSE__PEER_PURPOSE_MIGRATE;
@@ -189,10 +204,8 @@ static int hello_client(struct peer_conn *c, const struct mig_tls_self *self,
 	ret = peer_conn_send(c, &m.base);
 	if (!ret)
 		ret = peer_conn_recv(c, &msg, &len);
-	if (ret) {
-		snprintf(why, whylen, "hello: %s", peer_conn_error(c));
-		return ret == -EAGAIN ? -EIO : ret;
-	}
+	if (ret)
+		return conn_failed(c, ret, "hello: ", why, whylen);
 	return peer_hello_reply_check(msg, len, &peer, why, whylen);
 }
 
@@ -207,20 +220,14 @@ static int hello_server(struct peer_conn *c, const struct mig_tls_self *self,
 	int ret, sent;
 
 	ret = peer_conn_recv(c, &msg, &len);
-	if (ret) {
-		snprintf(why, whylen, "hello: %s", peer_conn_error(c));
-		return ret == -EAGAIN ? -EIO : ret;
-	}
+	if (ret)
+		return conn_failed(c, ret, "hello: ", why, whylen);
 	ret = peer_hello_answer(msg, len, self->host, self->hv_version,
 				served_migrate, &r, &peer, why, whylen);
 	sent = peer_conn_send(c, &r.base);
 	if (ret)
 		return ret;
-	if (sent) {
-		snprintf(why, whylen, "hello: %s", peer_conn_error(c));
-		return sent == -EAGAIN ? -EIO : sent;
-	}
-	return 0;
+	return sent ? conn_failed(c, sent, "hello: ", why, whylen) : 0;
 }
 
 static int channel_setup(struct peer_conn *c, bool server,
@@ -229,10 +236,8 @@ static int channel_setup(struct peer_conn *c, bool server,
 {
 	int ret = peer_conn_handshake(c);
 
-	if (ret) {
-		snprintf(why, whylen, "%s", peer_conn_error(c));
-		return ret == -EAGAIN ? -EIO : ret;
-	}
+	if (ret)
+		return conn_failed(c, ret, "", why, whylen);
 	return server ? hello_server(c, self, why, whylen) :
 			hello_client(c, self, why, whylen);
 }

@@ -11,7 +11,7 @@
  * cancel) fail mig_send and leave the source running, its ticks going on.
  * The TLS transport (dom0/peer/mig_tls.h) runs on loopback TCP: with the
  * same cluster key the migration succeeds, with another it is refused at
- * the handshake, before the engine starts.
+ * the handshake, before the engine starts; a cancel aborts it.
  * No sleeps: every wait is for an event (console text, a thread's end).
  */
 #include <endian.h>
@@ -623,6 +623,30 @@ static void test_cancel(void **state)
 }
 
 /* The timeout forces stop-and-copy right after the round it expires in. */
+/* A cancel in the middle of a TLS migration: abort wakes the channels'
+ * threads blocked in SSL_read and SSL_write; the source runs on. */
+static void test_tls_cancel(void **state)
+{
+	struct tls_end src, dst;
+	struct mig m;
+	int ret;
+
+	(void)state;
+	signal(SIGPIPE, SIG_DFL);
+	mig_setup_doms(&m, 2, "ws=8M ticks=0 tick_ms=20");
+	mig_setup_tls(&m, 2, 'a', 'a', &src, &dst);
+	assert_int_equal(src.ret, 0);
+	assert_int_equal(dst.ret, 0);
+	m.fault = FAULT_CANCEL;
+	ret = mig_run(&m);
+	assert_int_equal(ret, -ECANCELED);
+	source_survived(&m, ret);
+	mig_teardown(&m);
+	peer_tls_destroy(src.tls);
+	peer_tls_destroy(dst.tls);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static void test_timeout_forces(void **state)
 {
 	struct mig m;
@@ -916,6 +940,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_tls_two_channels,
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_tls_wrong_key, hvd_kill_all),
+		cmocka_unit_test_teardown(test_tls_cancel, hvd_kill_all),
 		cmocka_unit_test_teardown(test_converges, hvd_kill_all),
 		cmocka_unit_test_teardown(test_auto_converge, hvd_kill_all),
 		cmocka_unit_test_teardown(test_destination_killed,
