@@ -259,16 +259,19 @@ static void *tls_end_main(void *arg)
 }
 
 /*
- * @m's transports: @n TLS channels, the source with key @src_key and the
+ * mig_setup with @n TLS channels, the source with key @src_key and the
  * destination with @dst_key, set up on two threads at once. Both ends'
  * results in @src and @dst (the transports also in m->ts, m->td).
+ * SIGPIPE is not ignored until mig_teardown_tls.
  */
-static void mig_setup_tls(struct mig *m, unsigned int n, char src_key,
-			  char dst_key, struct tls_end *src,
+static void mig_setup_tls(struct mig *m, unsigned int n, const char *cmdline,
+			  char src_key, char dst_key, struct tls_end *src,
 			  struct tls_end *dst)
 {
 	struct tls_end *ends[2] = { src, dst };
 
+	signal(SIGPIPE, SIG_DFL);
+	mig_setup_doms(m, n, cmdline);
 	memset(src, 0, sizeof(*src));
 	memset(dst, 0, sizeof(*dst));
 	tcp_pairs(n, src->fds, dst->fds);
@@ -309,6 +312,15 @@ static void mig_teardown(struct mig *m)
 		domctl_close(m->dcon);
 	stop(&m->dst);
 	stop(&m->src);
+}
+
+static void mig_teardown_tls(struct mig *m, struct tls_end *src,
+			     struct tls_end *dst)
+{
+	mig_teardown(m);
+	peer_tls_destroy(src->tls);
+	peer_tls_destroy(dst->tls);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* The number of the first "tick N " line in @text, or -1. */
@@ -380,10 +392,8 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 	int ret;
 
 	if (tls) {
-		mig_setup_doms(&m, n, cmdline);
-		mig_setup_tls(&m, n, 'a', 'a', &src, &dst);
-		assert_int_equal(src.ret, 0);
-		assert_int_equal(dst.ret, 0);
+		mig_setup_tls(&m, n, cmdline, 'a', 'a', &src, &dst);
+		assert_int_equal(src.ret | dst.ret, 0);
 	} else {
 		mig_setup(&m, n, cmdline);
 	}
@@ -445,11 +455,10 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 		      (unsigned long long)m.st.wire_bytes,
 		      (unsigned long long)m.st.downtime_us,
 		      (unsigned long long)m.st.total_us);
-	mig_teardown(&m);
-	if (tls) {
-		peer_tls_destroy(src.tls);
-		peer_tls_destroy(dst.tls);
-	}
+	if (tls)
+		mig_teardown_tls(&m, &src, &dst);
+	else
+		mig_teardown(&m);
 }
 
 static void test_one_channel_raw(void **state)
@@ -477,9 +486,7 @@ static void test_four_channels_forced(void **state)
 static void test_tls_two_channels(void **state)
 {
 	(void)state;
-	signal(SIGPIPE, SIG_DFL);
 	migrate_ok(2, 1, "ws=8M ticks=0 tick_ms=20", false, true);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 /* Another cluster key: both ends refuse at the handshake, the engine
@@ -491,9 +498,8 @@ static void test_tls_wrong_key(void **state)
 	long last;
 
 	(void)state;
-	signal(SIGPIPE, SIG_DFL);
-	mig_setup_doms(&m, 2, "ws=8M ticks=0 tick_ms=20");
-	mig_setup_tls(&m, 2, 'a', 'b', &src, &dst);
+	mig_setup_tls(&m, 2, "ws=8M ticks=0 tick_ms=20", 'a', 'b', &src,
+		      &dst);
 	print_message("      source: %s\n      destination: %s\n", src.err,
 		      dst.err);
 	assert_true(src.ret < 0);
@@ -508,10 +514,7 @@ static void test_tls_wrong_key(void **state)
 	ticks_go_on(m.src.d, last, out);
 	assert_null(strstr(out, "FAIL"));
 	assert_int_equal(access(m.commit_path, F_OK), -1);
-	mig_teardown(&m);
-	peer_tls_destroy(src.tls);
-	peer_tls_destroy(dst.tls);
-	signal(SIGPIPE, SIG_IGN);
+	mig_teardown_tls(&m, &src, &dst);
 }
 
 static void test_converges(void **state)
@@ -622,7 +625,6 @@ static void test_cancel(void **state)
 	mig_teardown(&m);
 }
 
-/* The timeout forces stop-and-copy right after the round it expires in. */
 /* A cancel in the middle of a TLS migration: abort wakes the channels'
  * threads blocked in SSL_read and SSL_write; the source runs on. */
 static void test_tls_cancel(void **state)
@@ -632,21 +634,17 @@ static void test_tls_cancel(void **state)
 	int ret;
 
 	(void)state;
-	signal(SIGPIPE, SIG_DFL);
-	mig_setup_doms(&m, 2, "ws=8M ticks=0 tick_ms=20");
-	mig_setup_tls(&m, 2, 'a', 'a', &src, &dst);
-	assert_int_equal(src.ret, 0);
-	assert_int_equal(dst.ret, 0);
+	mig_setup_tls(&m, 2, "ws=8M ticks=0 tick_ms=20", 'a', 'a', &src,
+		      &dst);
+	assert_int_equal(src.ret | dst.ret, 0);
 	m.fault = FAULT_CANCEL;
 	ret = mig_run(&m);
 	assert_int_equal(ret, -ECANCELED);
 	source_survived(&m, ret);
-	mig_teardown(&m);
-	peer_tls_destroy(src.tls);
-	peer_tls_destroy(dst.tls);
-	signal(SIGPIPE, SIG_IGN);
+	mig_teardown_tls(&m, &src, &dst);
 }
 
+/* The timeout forces stop-and-copy right after the round it expires in. */
 static void test_timeout_forces(void **state)
 {
 	struct mig m;
