@@ -272,6 +272,11 @@ int mig_xport_tls_create(struct mig_transport **out, struct peer_tls *tls,
 	for (i = 0; i < n; i++) {
 		char name[32];
 
+		if (fds[i] < 0) {
+			snprintf(err, errlen, "channel %u: no socket", i);
+			ret = -EBADF;
+			goto cleanup;
+		}
 		snprintf(name, sizeof(name), "migration channel %u", i);
 		x->fds[i] = fds[i];
 		ret = peer_conn_create(tls, fds[i], server, name,
