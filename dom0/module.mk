@@ -36,6 +36,8 @@ $(DOM0_UNIT_TESTS): $(BUILD)/tests/unit/dom0/%: \
 # links it also links $(PEER_LIBS).
 PEER_SRCS := $(sort $(wildcard dom0/peer/*.c))
 PEER_OBJS := $(PEER_SRCS:%.c=$(BUILD)/obj/%.o)
+# mig_tls.c: the TLS transport, behind migrate.h's ops table.
+$(PEER_OBJS): ALL_CFLAGS += -Imigrate
 LIBHVPEER := $(BUILD)/libhvpeer.a
 PEER_LIBS := -lssl -lcrypto
 

@@ -30,17 +30,20 @@ $(MIGRATE_UNIT_TESTS): $(BUILD)/tests/unit/migrate/%: \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(MIGRATE_LIBS) $(TEST_LIBS)
 
 # The engine's tests with two real hvdomains (tests/unit/domain's fixture).
+# It also runs the TLS transport (dom0/peer/mig_tls.h): libhvpeer, named
+# by its path (dom0/module.mk, which defines LIBHVPEER, comes later).
 $(BUILD)/obj/tests/unit/migrate/test_precopy.o: ALL_CFLAGS += \
-	-Itests/unit/domain
+	-Itests/unit/domain -Idom0/peer
 $(MIGRATE_DOMAIN_TESTS): $(BUILD)/tests/unit/migrate/%: \
 		$(BUILD)/obj/tests/unit/migrate/%.o \
 		$(BUILD)/obj/tests/unit/domain/hvdomain_fixture.o \
-		$(LIBHVMIGRATE) $(LIBHV) $(LIBHVDOMCTL) $(LIBHVPROTO) \
+		$(BUILD)/libhvpeer.a $(LIBHVMIGRATE) $(LIBHV) $(LIBHVDOMCTL) \
+		$(LIBHVPROTO) \
 		| $(BUILD)/bin/hvdomain build/guests/dirtier.elf
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MIGRATE_LIBS) \
-		$(TEST_LIBS)
+		$(PEER_LIBS) $(PROTO_LIBS) $(TEST_LIBS)
 
 # Fuzzing (tests/fuzz): libFuzzer targets are built with clang from the
 # sources (their own instrumentation, independent of SANITIZE); the seed

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fd transport: one connected stream socket (or pipe) per channel,
- * borrowed from the caller. The TLS transport will have the same shape
- * with an SSL* per channel. send uses MSG_NOSIGNAL so that a peer that
- * went away is -EPIPE, not a signal; abort shuts the sockets down, which
- * wakes every thread blocked in send or recv.
+ * borrowed from the caller. The TLS transport (dom0/peer/mig_tls.c) has
+ * the same shape with an SSL* per channel. send uses MSG_NOSIGNAL so
+ * that a peer that went away is -EPIPE, not a signal; abort shuts the
+ * sockets down, which wakes every thread blocked in send or recv.
  */
 #include <errno.h>
 #include <stdlib.h>

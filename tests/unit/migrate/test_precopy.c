@@ -9,6 +9,9 @@
  * the source is paused and the figures of both sides agree. Faults (the
  * destination domain killed, a channel closed, a corrupted batch, a
  * cancel) fail mig_send and leave the source running, its ticks going on.
+ * The TLS transport (dom0/peer/mig_tls.h) runs on loopback TCP: with the
+ * same cluster key the migration succeeds, with another it is refused at
+ * the handshake, before the engine starts; a cancel aborts it.
  * No sleeps: every wait is for an event (console text, a thread's end).
  */
 #include <endian.h>
@@ -22,12 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "hvdomain_fixture.h"
 #include "handover.h"
 #include "migrate.h"
+#include "mig_tls.h"
 
 #define OUT_CAP 65536
 /* the same domain on both sides, as hvd creates the incoming one */
@@ -157,26 +162,16 @@ static void on_progress(void *opaque, const struct mig_stats *st)
 	}
 }
 
-static void mig_setup(struct mig *m, unsigned int n, const char *cmdline)
+/* Both domains, the arbiter and the parameters; no transport yet. */
+static void mig_setup_doms(struct mig *m, unsigned int n, const char *cmdline)
 {
 	memset(m, 0, sizeof(*m));
 	m->n = n;
+	for (unsigned int i = 0; i < n; i++)
+		m->fds[i][0] = m->fds[i][1] = -1;
 	atomic_init(&m->cancel, false);
 	start_dirtier(&m->src, cmdline);
 	start_incoming(&m->dst, &m->dcon);
-	for (unsigned int i = 0; i < n; i++)
-		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
-					    0, m->fds[i]), 0);
-	{
-		int s[8], d[8];
-
-		for (unsigned int i = 0; i < n; i++) {
-			s[i] = m->fds[i][0];
-			d[i] = m->fds[i][1];
-		}
-		assert_int_equal(mig_xport_fd_create(&m->ts, s, n, true), 0);
-		assert_int_equal(mig_xport_fd_create(&m->td, d, n, true), 0);
-	}
 	snprintf(m->commit_path, sizeof(m->commit_path), "%s/owner",
 		 m->src.p.dir);
 	mig_arbiter_peer_init(&m->arb, m->commit_path);
@@ -184,6 +179,114 @@ static void mig_setup(struct mig *m, unsigned int n, const char *cmdline)
 	m->p.epoch = 7;
 	m->p.max_rounds = 4;
 	m->p.name = "src";
+}
+
+static void mig_setup(struct mig *m, unsigned int n, const char *cmdline)
+{
+	int s[8], d[8];
+
+	mig_setup_doms(m, n, cmdline);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+					    0, m->fds[i]), 0);
+		s[i] = m->fds[i][0];
+		d[i] = m->fds[i][1];
+	}
+	assert_int_equal(mig_xport_fd_create(&m->ts, s, n, true), 0);
+	assert_int_equal(mig_xport_fd_create(&m->td, d, n, true), 0);
+}
+
+/* ---- the TLS transport on loopback TCP ---- */
+
+/* @n connected pairs on 127.0.0.1: @c[i] connected to @s[i]. */
+static void tcp_pairs(unsigned int n, int *c, int *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(l >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 8), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	for (unsigned int i = 0; i < n; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_true(c[i] >= 0);
+		assert_int_equal(connect(c[i], (struct sockaddr *)&a,
+					 sizeof(a)), 0);
+		s[i] = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+		assert_true(s[i] >= 0);
+	}
+	close(l);
+}
+
+/* A cluster key of 64 hex digits @digit. */
+static struct peer_tls *tls_with_key(char digit)
+{
+	struct peer_tls *t = NULL;
+	struct peer_key key;
+	char text[64], err[256];
+
+	memset(text, digit, sizeof(text));
+	assert_int_equal(peer_key_parse(text, sizeof(text), &key, err,
+					sizeof(err)), 0);
+	assert_int_equal(peer_tls_create(&key, &t, err, sizeof(err)), 0);
+	return t;
+}
+
+struct tls_end {
+	pthread_t thread;
+	struct peer_tls *tls;
+	int fds[8];
+	unsigned int n;
+	bool server;
+	struct mig_transport *t;
+	int ret;
+	char err[512];
+};
+
+static void *tls_end_main(void *arg)
+{
+	struct tls_end *e = arg;
+	const struct mig_tls_self self = {
+		.host = e->server ? "dst" : "src", .hv_version = "test",
+	};
+
+	e->ret = mig_xport_tls_create(&e->t, e->tls, e->fds, e->n, e->server,
+				      &self, e->err, sizeof(e->err));
+	return NULL;
+}
+
+/*
+ * mig_setup with @n TLS channels, the source with key @src_key and the
+ * destination with @dst_key, set up on two threads at once. Both ends'
+ * results in @src and @dst (the transports also in m->ts, m->td).
+ * SIGPIPE is not ignored until mig_teardown_tls.
+ */
+static void mig_setup_tls(struct mig *m, unsigned int n, const char *cmdline,
+			  char src_key, char dst_key, struct tls_end *src,
+			  struct tls_end *dst)
+{
+	struct tls_end *ends[2] = { src, dst };
+
+	signal(SIGPIPE, SIG_DFL);
+	mig_setup_doms(m, n, cmdline);
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	tcp_pairs(n, src->fds, dst->fds);
+	src->tls = tls_with_key(src_key);
+	dst->tls = tls_with_key(dst_key);
+	dst->server = true;
+	for (unsigned int i = 0; i < 2; i++) {
+		ends[i]->n = n;
+		assert_int_equal(pthread_create(&ends[i]->thread, NULL,
+						tls_end_main, ends[i]), 0);
+	}
+	for (unsigned int i = 0; i < 2; i++)
+		pthread_join(ends[i]->thread, NULL);
+	m->ts = src->t;
+	m->td = dst->t;
 }
 
 static int mig_run(struct mig *m)
@@ -209,6 +312,15 @@ static void mig_teardown(struct mig *m)
 		domctl_close(m->dcon);
 	stop(&m->dst);
 	stop(&m->src);
+}
+
+static void mig_teardown_tls(struct mig *m, struct tls_end *src,
+			     struct tls_end *dst)
+{
+	mig_teardown(m);
+	peer_tls_destroy(src->tls);
+	peer_tls_destroy(dst->tls);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* The number of the first "tick N " line in @text, or -1. */
@@ -272,13 +384,19 @@ static bool never(void *opaque, const struct mig_stats *st, bool fits)
 }
 
 static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
-		       bool forced)
+		       bool forced, bool tls)
 {
+	struct tls_end src, dst;
 	struct mig m;
 	long last;
 	int ret;
 
-	mig_setup(&m, n, cmdline);
+	if (tls) {
+		mig_setup_tls(&m, n, cmdline, 'a', 'a', &src, &dst);
+		assert_int_equal(src.ret | dst.ret, 0);
+	} else {
+		mig_setup(&m, n, cmdline);
+	}
 	m.p.zstd_level = zstd;
 	m.p.no_compress = !zstd;
 	if (forced)
@@ -337,29 +455,68 @@ static void migrate_ok(unsigned int n, int zstd, const char *cmdline,
 		      (unsigned long long)m.st.wire_bytes,
 		      (unsigned long long)m.st.downtime_us,
 		      (unsigned long long)m.st.total_us);
-	mig_teardown(&m);
+	if (tls)
+		mig_teardown_tls(&m, &src, &dst);
+	else
+		mig_teardown(&m);
 }
 
 static void test_one_channel_raw(void **state)
 {
 	(void)state;
-	migrate_ok(1, 0, "ws=8M ticks=0 tick_ms=20", false);
+	migrate_ok(1, 0, "ws=8M ticks=0 tick_ms=20", false, false);
 }
 
 static void test_two_channels_zstd(void **state)
 {
 	(void)state;
-	migrate_ok(2, 1, "ws=8M ticks=0 tick_ms=20 pattern=sparse", false);
+	migrate_ok(2, 1, "ws=8M ticks=0 tick_ms=20 pattern=sparse", false,
+		   false);
 }
 
 /* A policy that never stops: max_rounds iterative rounds, then forced. */
 static void test_four_channels_forced(void **state)
 {
 	(void)state;
-	migrate_ok(4, 3, "ws=8M ticks=0 tick_ms=20", true);
+	migrate_ok(4, 3, "ws=8M ticks=0 tick_ms=20", true, false);
 }
 
 /* A slow dirtier converges: the prediction, not the round cap, ends it. */
+/* Two TLS channels, the same cluster key; SIGPIPE is not ignored here. */
+static void test_tls_two_channels(void **state)
+{
+	(void)state;
+	migrate_ok(2, 1, "ws=8M ticks=0 tick_ms=20", false, true);
+}
+
+/* Another cluster key: both ends refuse at the handshake, the engine
+ * never starts (the destination is still empty), the source runs on. */
+static void test_tls_wrong_key(void **state)
+{
+	struct tls_end src, dst;
+	struct mig m;
+	long last;
+
+	(void)state;
+	mig_setup_tls(&m, 2, "ws=8M ticks=0 tick_ms=20", 'a', 'b', &src,
+		      &dst);
+	print_message("      source: %s\n      destination: %s\n", src.err,
+		      dst.err);
+	assert_true(src.ret < 0);
+	assert_int_equal(dst.ret, -EPROTO);
+	assert_non_null(strstr(dst.err, "wrong cluster key"));
+	assert_null(m.ts);
+	assert_null(m.td);
+	state_is(m.dst.d, DOMCTL_STATE_INCOMING);
+	state_is(m.src.d, DOMCTL_STATE_RUNNING);
+	last = hvd_console_drain(m.src.d, out, OUT_CAP);
+	assert_true(last >= 2);
+	ticks_go_on(m.src.d, last, out);
+	assert_null(strstr(out, "FAIL"));
+	assert_int_equal(access(m.commit_path, F_OK), -1);
+	mig_teardown_tls(&m, &src, &dst);
+}
+
 static void test_converges(void **state)
 {
 	struct mig m;
@@ -466,6 +623,25 @@ static void test_cancel(void **state)
 	assert_int_equal(ret, -ECANCELED);
 	source_survived(&m, ret);
 	mig_teardown(&m);
+}
+
+/* A cancel in the middle of a TLS migration: abort wakes the channels'
+ * threads blocked in SSL_read and SSL_write; the source runs on. */
+static void test_tls_cancel(void **state)
+{
+	struct tls_end src, dst;
+	struct mig m;
+	int ret;
+
+	(void)state;
+	mig_setup_tls(&m, 2, "ws=8M ticks=0 tick_ms=20", 'a', 'a', &src,
+		      &dst);
+	assert_int_equal(src.ret | dst.ret, 0);
+	m.fault = FAULT_CANCEL;
+	ret = mig_run(&m);
+	assert_int_equal(ret, -ECANCELED);
+	source_survived(&m, ret);
+	mig_teardown_tls(&m, &src, &dst);
 }
 
 /* The timeout forces stop-and-copy right after the round it expires in. */
@@ -759,6 +935,10 @@ int main(int argc, char **argv)
 					  hvd_kill_all),
 		cmocka_unit_test_teardown(test_four_channels_forced,
 					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_tls_two_channels,
+					  hvd_kill_all),
+		cmocka_unit_test_teardown(test_tls_wrong_key, hvd_kill_all),
+		cmocka_unit_test_teardown(test_tls_cancel, hvd_kill_all),
 		cmocka_unit_test_teardown(test_converges, hvd_kill_all),
 		cmocka_unit_test_teardown(test_auto_converge, hvd_kill_all),
 		cmocka_unit_test_teardown(test_destination_killed,
