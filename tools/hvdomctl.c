@@ -45,6 +45,8 @@ static void usage(FILE *f)
 		"                        the guest shuts down or stdin ended "
 		"and it was\n"
 		"                        quiet for MS ms (default %d)\n"
+		"                        (a pipe); on a terminal: raw, Ctrl-] "
+		"detaches\n"
 		"Exit status: 0 done, 1 failed, 2 bad usage.\n",
 		IDLE_MS_DEFAULT);
 }
